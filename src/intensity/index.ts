@@ -1,0 +1,2 @@
+// Filled in by the intensity work; re-exports this folder's public API.
+export {}

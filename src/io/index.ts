@@ -1,0 +1,2 @@
+// Filled in by the io work; re-exports this folder's public API.
+export {}

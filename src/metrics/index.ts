@@ -1,0 +1,2 @@
+// Filled in by the metrics work; re-exports this folder's public API.
+export {}
