@@ -1,2 +1,2 @@
-// Filled in by the io work; re-exports this folder's public API.
-export {}
+export * from './dicom'
+export * from './nifti'
