@@ -1,2 +1,2 @@
-// Filled in by the intensity work; re-exports this folder's public API.
-export {}
+// Intensity transforms: display windowing, HU conversion, clipping and normalisation.
+export * from './window'
