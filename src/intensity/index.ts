@@ -1,2 +1,6 @@
 // Intensity transforms: display windowing, HU conversion, clipping and normalisation.
 export * from './window'
+export * from './hounsfield'
+export * from './clip'
+export * from './normalize-min-max'
+export * from './z-score'
