@@ -1,0 +1,58 @@
+import { defineConfig } from 'vitepress'
+import { fileURLToPath } from 'node:url'
+import { book } from './book'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+export default defineConfig({
+  title: 'Medical Imaging Primer',
+  description: 'An interactive textbook of medical image preprocessing: every figure runs in your browser, on real data.',
+  lang: 'en-US',
+  srcDir: 'docs',
+  cleanUrls: true,
+  lastUpdated: false,
+  // Every link and asset must resolve: a broken link fails the build.
+  ignoreDeadLinks: false,
+  markdown: {
+    math: true,
+    config(md) {
+      // ```mermaid fences become a live diagram component (rendered in the page, not a PNG).
+      const fence = md.renderer.rules.fence!
+      md.renderer.rules.fence = (tokens, idx, options, env, self) => {
+        const token = tokens[idx]
+        if (token.info.trim() === 'mermaid') {
+          return `<MermaidDiagram code="${encodeURIComponent(token.content)}" />`
+        }
+        return fence(tokens, idx, options, env, self)
+      }
+    },
+  },
+  themeConfig: {
+    nav: [
+      { text: 'Read', link: '/guide/' },
+      { text: '5.1 Preprocessing', link: '/ch05/01-preprocessing' },
+      { text: 'Sample data', link: '/appendix/e-sample-data' },
+    ],
+    sidebar: book.map((part) => ({
+      text: part.text,
+      collapsed: false,
+      items: part.items.map(({ text, link }) => ({ text, link })),
+    })),
+    search: { provider: 'local' },
+    outline: { level: [2, 3] },
+    footer: {
+      message: 'Text CC BY 4.0, code MIT. Scans you open are processed in your browser and never uploaded.',
+    },
+  },
+  vite: {
+    // The repository keeps sample data and static files in /public (not docs/public).
+    publicDir: `${root}public`,
+    resolve: {
+      alias: { 'med-imaging-primer': `${root}src/index.ts` },
+    },
+    worker: { format: 'es' },
+    optimizeDeps: { exclude: ['itk-wasm', '@itk-wasm/dicom', '@itk-wasm/image-io'] },
+    server: { fs: { allow: [root] } },
+    build: { chunkSizeWarningLimit: 5000 },
+  },
+})

@@ -1,0 +1,38 @@
+/**
+ * The operations the worker can run, by name. Each is a library function; the worker adds
+ * `onProgress` and `signal` to the options argument at `progressOptionIndex[op]` when given.
+ */
+import {
+  readDicomSeries, listDicomSeries, readDicomHeader, readNifti, writeNifti,
+  applyWindow, hounsfieldFromStored, clipIntensity, normalizeMinMax, zScore, whiteStripe,
+  clahe, equalizeHistogram,
+  n4BiasFieldCorrection,
+  resample, resampleToSpacing,
+  threshold, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
+  histogram, coefficientOfVariation, psnr, ssim,
+} from '../index'
+
+export const operations = {
+  readDicomSeries, listDicomSeries, readDicomHeader, readNifti, writeNifti,
+  applyWindow, hounsfieldFromStored, clipIntensity, normalizeMinMax, zScore, whiteStripe,
+  clahe, equalizeHistogram,
+  n4BiasFieldCorrection,
+  resample, resampleToSpacing,
+  threshold, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
+  histogram, coefficientOfVariation, psnr, ssim,
+}
+
+export type Operations = typeof operations
+export type OperationName = keyof Operations
+
+/** Position of the options object that accepts `onProgress` / `signal`, per operation. */
+export const progressOptionIndex: Partial<Record<OperationName, number>> = {
+  readDicomSeries: 1,
+  clahe: 1,
+  n4BiasFieldCorrection: 1,
+  whiteStripe: 1,
+  resample: 1,
+  resampleToSpacing: 2,
+  binaryMorphology: 1,
+  segmentLungs: 1,
+}
