@@ -1,2 +1,9 @@
-// Filled in by the segment work; re-exports this folder's public API.
-export {}
+// Segmentation: label maps are uint8 (uint32 for component labels) images with the input's geometry.
+export { threshold, type ThresholdOptions } from './threshold'
+export {
+  connectedComponents, keepLargestComponents,
+  type Connectivity, type ConnectedComponentsOptions, type ConnectedComponentsResult, type KeepLargestComponentsOptions,
+} from './connected-components'
+export { binaryMorphology, type BinaryMorphologyOptions, type MorphologyOperation } from './morphology'
+export { detectMetal, type DetectMetalOptions, type DetectMetalResult } from './metal'
+export { segmentLungs, type SegmentLungsOptions } from './lungs'
