@@ -1,2 +1,4 @@
-// Filled in by the spatial work; re-exports this folder's public API.
-export {}
+// Spatial resampling (ITK ResampleImageFilter semantics).
+export { resample, type ResampleOptions, type Interpolator } from './resample'
+export { resampleToSpacing, type ResampleToSpacingOptions } from './resample-to-spacing'
+export { bsplineCoefficients, type BSplineCoefficientsOptions } from './bspline-decomposition'
