@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { makeImage, type Image } from '../../../src/image'
+import { whiteStripe } from '../../../src/intensity/white-stripe'
+
+const dir = join(__dirname, '../../reference/intensity')
+const meta = JSON.parse(readFileSync(join(dir, 'ch2bet-stride2.json'), 'utf8')) as {
+  size: number[]; spacing: number[]; kmeansCentres: number[]; wmThreshold: number; wmMean: number
+}
+const raw = new Uint8Array(gunzipSync(readFileSync(join(dir, 'ch2bet-stride2.u8.gz'))))
+const brain = makeImage(meta.size, { data: raw, spacing: meta.spacing })
+
+/** Deterministic normal samples (mulberry32 + Box–Muller). */
+function normals(seed: number) {
+  let a = seed >>> 0
+  const u = () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u())
+}
+
+/** A "brain" with three tissue classes at known intensities (CSF 30, GM 70, WM 110; sd 4). */
+function mixture(weights: [number, number, number], n = 120_000): Image {
+  const g = normals(12345)
+  const data = new Float64Array(n)
+  const means = [30, 70, 110]
+  let i = 0
+  for (let c = 0; c < 3; c++) {
+    const m = Math.round(weights[c] * n)
+    for (let j = 0; j < m && i < n; j++) data[i++] = means[c] + 4 * g()
+  }
+  while (i < n) data[i++] = means[2] + 4 * g()
+  return makeImage([n], { data })
+}
+
+describe('whiteStripe on Colin27 (ch2bet, stride 2)', () => {
+  it('finds the white-matter peak and a stripe inside white matter (k-means reference)', async () => {
+    const r = await whiteStripe(brain)
+    // Independent reference: 3-class k-means of the brain voxels (make-whitestripe-reference.py).
+    expect(r.mode).toBeGreaterThan(meta.wmThreshold)
+    expect(r.mean).toBeGreaterThan(meta.wmThreshold)
+    expect(Math.abs(r.mean - meta.wmMean) / meta.wmMean).toBeLessThan(0.05)
+    expect(r.stripeRange[0]).toBeGreaterThan(meta.kmeansCentres[1])
+    const stripe = r.stripeMask.data as Uint8Array
+    let inWm = 0
+    for (let i = 0; i < raw.length; i++) if (stripe[i] && raw[i] > meta.wmThreshold) inWm++
+    expect(r.stripeVoxels).toBeGreaterThan(1000)
+    expect(inWm / r.stripeVoxels).toBeGreaterThan(0.99)
+    // Stripe statistics are R's mean and sample sd: the normalised stripe has mean 0 and sd 1.
+    const z = r.normalized.data as Float32Array
+    let s = 0
+    let ss = 0
+    for (let i = 0; i < z.length; i++) if (stripe[i]) { s += z[i]; ss += z[i] * z[i] }
+    expect(s / r.stripeVoxels).toBeCloseTo(0, 4)
+    expect(Math.sqrt((ss - (s * s) / r.stripeVoxels) / (r.stripeVoxels - 1))).toBeCloseTo(1, 4)
+    expect(r.normalized.imageType.componentType).toBe('float32')
+    expect(r.normalized.spacing).toEqual(meta.spacing)
+    expect(r.histogram?.mids.length).toBe(2000)
+  })
+
+  it('gives the same stripe with a brain mask or the skull-stripped (> 0) foreground', async () => {
+    const mask = makeImage(meta.size, { data: Uint8Array.from(raw, (v) => (v > 0 ? 1 : 0)) })
+    const withMask = await whiteStripe(brain, { maskImage: mask })
+    const positive = await whiteStripe(brain, { foreground: 'positive' })
+    for (const r of [withMask, positive]) {
+      expect(r.mean).toBeGreaterThan(meta.wmThreshold)
+      expect(Math.abs(r.mean - meta.wmMean) / meta.wmMean).toBeLessThan(0.05)
+    }
+  })
+
+  it('is invariant to a linear intensity change (×2.7 + 100), the point of White Stripe', async () => {
+    const a = await whiteStripe(brain)
+    const b = await whiteStripe(makeImage(meta.size, { data: Float64Array.from(raw, (v) => v * 2.7 + 100) }))
+    expect(b.stripeVoxels).toBe(a.stripeVoxels)
+    expect(b.mean).toBeCloseTo(a.mean * 2.7 + 100, 8)
+    expect(b.std).toBeCloseTo(a.std * 2.7, 8)
+    const za = a.normalized.data as Float32Array
+    const zb = b.normalized.data as Float32Array
+    let worst = 0
+    for (let i = 0; i < za.length; i++) worst = Math.max(worst, Math.abs(za[i] - zb[i]))
+    expect(worst).toBeLessThan(1e-4)
+    // float32 input: the rescaled values themselves are rounded, so allow float32-level relative error.
+    const c = await whiteStripe(makeImage(meta.size, { data: Float32Array.from(raw, (v) => v * 2.7 + 100) }))
+    expect(c.stripeVoxels).toBe(a.stripeVoxels)
+    const zc = c.normalized.data as Float32Array
+    for (let i = 0; i < za.length; i++) {
+      if (Math.abs(za[i] - zc[i]) > 1e-4 + 2e-6 * Math.abs(za[i])) throw new Error(`voxel ${i}: ${za[i]} vs ${zc[i]}`)
+    }
+  })
+})
+
+describe('whiteStripe on a synthetic histogram with known modes', () => {
+  it('T1: the last peak (110)', async () => {
+    const img = mixture([0.25, 0.45, 0.3])
+    const all = makeImage(img.size, { data: new Uint8Array(img.size[0]).fill(1) })
+    const r = await whiteStripe(img, { maskImage: all })
+    expect(Math.abs(r.mode - 110)).toBeLessThan(0.5)
+    expect(Math.abs(r.mean - 110)).toBeLessThan(0.5)
+    // The stripe holds ±5% of the voxels around the mode's quantile (0.7 + 0.3/2 = 0.85).
+    expect(r.modeQuantile).toBeCloseTo(0.85, 2)
+    expect(r.stripeVoxels / img.size[0]).toBeCloseTo(0.1, 2)
+  })
+
+  it('T2 / FLAIR: the largest peak (70)', async () => {
+    const img = mixture([0.25, 0.45, 0.3])
+    const all = makeImage(img.size, { data: new Uint8Array(img.size[0]).fill(1) })
+    for (const contrast of ['T2', 'FLAIR'] as const) {
+      const r = await whiteStripe(img, { contrast, maskImage: all })
+      expect(Math.abs(r.mode - 70)).toBeLessThan(0.5)
+      expect(Math.abs(r.mean - 70)).toBeLessThan(0.5)
+    }
+  })
+
+  it('T1 default foreground (> image mean) still finds 110', async () => {
+    const r = await whiteStripe(mixture([0.2, 0.4, 0.4]), { width: 0.1 })
+    expect(Math.abs(r.mode - 110)).toBeLessThan(0.5)
+  })
+})
+
+describe('whiteStripe input checks', () => {
+  it('rejects bad input with specific messages', async () => {
+    await expect(whiteStripe(brain, { maskImage: makeImage(meta.size, { componentType: 'uint8' }) })).rejects.toThrow(/mask is empty/)
+    await expect(whiteStripe(brain, { maskImage: makeImage([3, 3, 3], { componentType: 'uint8' }) })).rejects.toThrow(/does not match/)
+    await expect(whiteStripe(makeImage([10], { data: new Float32Array(10).fill(5) }), { foreground: 'positive' })).rejects.toThrow(/constant/)
+    await expect(whiteStripe(brain, { contrast: 'PD' as 'T1' })).rejects.toThrow(/unknown contrast/)
+    await expect(whiteStripe(brain, { width: 1.5 })).rejects.toThrow(/width/)
+    const ac = new AbortController()
+    ac.abort()
+    await expect(whiteStripe(brain, { signal: ac.signal })).rejects.toThrow()
+  })
+
+  it('reports progress up to 1', async () => {
+    const seen: number[] = []
+    await whiteStripe(brain, { onProgress: (f) => seen.push(f) })
+    expect(seen.length).toBeGreaterThan(2)
+    expect(seen[seen.length - 1]).toBe(1)
+    expect(seen.every((f, i) => i === 0 || f >= seen[i - 1])).toBe(true)
+  })
+})
