@@ -1,0 +1,47 @@
+/**
+ * In-place iterative radix-2 complex FFT (Cooley–Tukey, decimation in time) on split real /
+ * imaginary Float64Arrays whose length is a power of two.
+ *
+ * `inverse = false`: X[k] = Σ x[n] e^{-2πi kn/N} (vnl_fft_1d::fwd_transform).
+ * `inverse = true`:  x[n] = Σ X[k] e^{+2πi kn/N}, unnormalised like vnl_fft_1d::bwd_transform
+ * (divide by N yourself for the true inverse). N4's histogram sharpening only uses ratios, so
+ * it matches ITK either way.
+ */
+export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false): void {
+  const n = re.length
+  if (im.length !== n) throw new Error(`fftInPlace: real part has ${n} values, imaginary part ${im.length}`)
+  if (n === 0 || (n & (n - 1)) !== 0) throw new Error(`fftInPlace: length ${n} is not a power of two`)
+  // Bit-reversal permutation.
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1
+    for (; j & bit; bit >>= 1) j ^= bit
+    j ^= bit
+    if (i < j) {
+      let t = re[i]
+      re[i] = re[j]
+      re[j] = t
+      t = im[i]
+      im[i] = im[j]
+      im[j] = t
+    }
+  }
+  const sign = inverse ? 1 : -1
+  for (let len = 2; len <= n; len <<= 1) {
+    const half = len >> 1
+    const ang = (sign * 2 * Math.PI) / len
+    for (let k = 0; k < half; k++) {
+      // Twiddles from cos/sin directly (not by recurrence) to keep the error at machine precision.
+      const wr = Math.cos(ang * k)
+      const wi = Math.sin(ang * k)
+      for (let i = k; i < n; i += len) {
+        const j = i + half
+        const xr = re[j] * wr - im[j] * wi
+        const xi = re[j] * wi + im[j] * wr
+        re[j] = re[i] - xr
+        im[j] = im[i] - xi
+        re[i] += xr
+        im[i] += xi
+      }
+    }
+  }
+}
