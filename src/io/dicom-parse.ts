@@ -1,0 +1,248 @@
+/**
+ * Parsing one DICOM file (PS3.10 Part-10 file, or a bare data set without the file meta header)
+ * with dicom-parser, with clear errors for non-DICOM and truncated input.
+ */
+import * as dicomParserNs from 'dicom-parser'
+import type { DataSet, Element } from 'dicom-parser'
+import { inflateSync } from 'fflate'
+import { DicomError } from './dicom-errors'
+import { formatTag, lookupTag } from './dicom-tags'
+
+// dicom-parser is a UMD bundle: depending on the loader its API is the namespace or its default export.
+const dicomParser = ((dicomParserNs as unknown as { default?: typeof dicomParserNs }).default ?? dicomParserNs) as typeof dicomParserNs
+
+export const TS_IMPLICIT_LE = '1.2.840.10008.1.2'
+export const TS_EXPLICIT_LE = '1.2.840.10008.1.2.1'
+export const TS_DEFLATED_LE = '1.2.840.10008.1.2.1.99'
+export const TS_EXPLICIT_BE = '1.2.840.10008.1.2.2'
+
+/** Transfer syntaxes whose pixel data is stored uncompressed (read natively, without itk-wasm). */
+export const NATIVE_TRANSFER_SYNTAXES = new Set([TS_IMPLICIT_LE, TS_EXPLICIT_LE, TS_DEFLATED_LE, TS_EXPLICIT_BE])
+
+export interface ParsedDicom {
+  /** File name (or 'file #i') used in messages. */
+  name: string
+  dataSet: DataSet
+  /** Bytes the element offsets refer to (the inflated stream for deflated files). */
+  byteArray: Uint8Array
+  transferSyntaxUID: string
+  /** False for a bare data set without the 128-byte preamble, DICM and group 0002. */
+  hasMeta: boolean
+  littleEndian: boolean
+  explicitVR: boolean
+}
+
+const VALID_VRS = new Set([
+  'AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FL', 'FD', 'IS', 'LO', 'LT', 'OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'PN',
+  'SH', 'SL', 'SQ', 'SS', 'ST', 'SV', 'TM', 'UC', 'UI', 'UL', 'UN', 'UR', 'US', 'UT', 'UV',
+])
+// VRs with a 2-byte reserved field and a 4-byte length in explicit VR (PS3.5 §7.1.2).
+const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'UC', 'UN', 'UR', 'UT', 'SV', 'UV'])
+
+/** VR of a tag for implicit-VR data sets (dictionary VR; ambiguous ones resolved as DCMTK/pydicom do). */
+function implicitVr(key: string): string | undefined {
+  const entry = lookupTag(parseInt(key.slice(1), 16))
+  if (!entry) return undefined
+  const vr = entry.vr
+  if (vr.length === 2) return vr
+  if (vr.startsWith('OB or OW') || vr.includes('OW')) return 'OW'
+  if (vr.startsWith('US or SS')) return 'US'
+  return vr.slice(0, 2)
+}
+
+function u16(b: Uint8Array, p: number, le: boolean): number {
+  return le ? b[p] | (b[p + 1] << 8) : (b[p] << 8) | b[p + 1]
+}
+function u32(b: Uint8Array, p: number, le: boolean): number {
+  return le
+    ? (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0
+    : ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0
+}
+
+/**
+ * Guesses the encoding of a data set without file meta information from its first element, as
+ * pydicom's `dcmread(force=True)` and DCMTK do: explicit VR if bytes 4–5 are a valid VR; little
+ * endian unless the group number only makes sense big endian.
+ */
+function guessBareEncoding(bytes: Uint8Array, name: string): string {
+  if (bytes.length < 8) throw notDicom(name, `it has only ${bytes.length} bytes`)
+  const vr = String.fromCharCode(bytes[4], bytes[5])
+  const explicit = VALID_VRS.has(vr)
+  const groupLe = u16(bytes, 0, true)
+  const groupBe = u16(bytes, 0, false)
+  const littleEndian = !explicit || groupLe <= groupBe
+  const group = littleEndian ? groupLe : groupBe
+  const element = u16(bytes, 2, littleEndian)
+  const tag = ((group << 16) | element) >>> 0
+  const length = explicit
+    ? LONG_VRS.has(vr) ? u32(bytes, 8, littleEndian) : u16(bytes, 6, littleEndian)
+    : u32(bytes, 4, true)
+  const undefinedLength = length === 0xffffffff
+  // A real first element has an even group from 0002 (meta) to 7FE0 and fits in the file.
+  if ((group & 1) === 1 || group < 0x0002 || group > 0x7fe0 || (!undefinedLength && length > bytes.length)) {
+    throw notDicom(
+      name,
+      `there is no "DICM" prefix at byte 128 and the bytes at offset 0 do not start a DICOM data set (they would be element ${formatTag(tag)} of ${length} bytes in a ${bytes.length}-byte file)`,
+    )
+  }
+  return explicit ? (littleEndian ? TS_EXPLICIT_LE : TS_EXPLICIT_BE) : TS_IMPLICIT_LE
+}
+
+function notDicom(name: string, why: string): DicomError {
+  return new DicomError('NOT_DICOM', `${name} is not a DICOM file: ${why}`)
+}
+
+/** Transfer Syntax UID of the file meta group, or '' when it cannot be read. */
+function metaTransferSyntax(bytes: Uint8Array): string {
+  try {
+    return (dicomParser.readPart10Header(bytes).string('x00020010') ?? '').replace(/\0/g, '').trim()
+  } catch {
+    return ''
+  }
+}
+
+function hasDicmPrefix(bytes: Uint8Array): boolean {
+  return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d
+}
+
+/**
+ * Deflated Explicit VR Little Endian (PS3.5 §A.5): the data set after the file meta group is a raw
+ * deflate stream. Inflated with fflate and parsed at its place behind the unchanged meta group, so
+ * element offsets of both refer to one array. (dicom-parser's own inflater hook re-parses the
+ * preamble as elements, so it is not used.)
+ */
+function parseDeflated(bytes: Uint8Array): DataSet {
+  const meta = dicomParser.readPart10Header(bytes) as DataSet & { position: number }
+  const pos = meta.position
+  const inflated = inflateSync(bytes.subarray(pos))
+  const full = new Uint8Array(pos + inflated.length)
+  full.set(bytes.subarray(0, pos), 0)
+  full.set(inflated, pos)
+  const DataSetCtor = (dicomParser as unknown as { DataSet: new (p: unknown, b: Uint8Array, e: Record<string, Element>) => DataSet }).DataSet
+  const elements: Record<string, Element> = {}
+  for (const k in meta.elements) elements[k] = meta.elements[k]
+  const ds = new DataSetCtor(dicomParser.littleEndianByteArrayParser, full, elements)
+  ds.warnings = []
+  const stream = new dicomParser.ByteStream(dicomParser.littleEndianByteArrayParser, full, pos)
+  try {
+    dicomParser.parseDicomDataSetExplicit(ds, stream, full.length)
+  } catch (e) {
+    throw { exception: e, dataSet: ds }
+  }
+  return ds
+}
+
+/** End of the last complete top-level element of a (partial) data set. */
+function endOfElements(dataSet: DataSet): number {
+  let end = 0
+  for (const key in dataSet.elements) {
+    const el = dataSet.elements[key]
+    if (el.dataOffset === undefined || el.length === undefined) continue
+    // Undefined-length items end with an 8-byte delimiter that dicom-parser does not count in `length`.
+    const e = el.dataOffset + el.length + (el.hadUndefinedLength ? 8 : 0)
+    if (e > end) end = e
+  }
+  return end
+}
+
+/**
+ * After dicom-parser failed: if the element after the last complete one declares more bytes than
+ * remain, the file is truncated; say which element and how many bytes are missing.
+ */
+function truncationError(name: string, partial: DataSet, bytes: Uint8Array, le: boolean, explicit: boolean): DicomError | null {
+  // dicom-parser keeps the element whose value overran the buffer.
+  for (const key in partial.elements) {
+    const el = partial.elements[key]
+    if (el.dataOffset !== undefined && el.length !== undefined && el.length !== 0xffffffff && el.dataOffset + el.length > bytes.length) {
+      return overrunError(name, parseInt(key.slice(1), 16), el.length, bytes.length - el.dataOffset)
+    }
+  }
+  const pos = endOfElements(partial)
+  if (pos === 0 || pos + 8 > bytes.length) {
+    if (pos > 0 && pos < bytes.length) {
+      return new DicomError('TRUNCATED', `${name} is truncated: it ends ${bytes.length - pos} byte(s) into an element header at byte ${pos}`)
+    }
+    return null
+  }
+  const tag = ((u16(bytes, pos, le) << 16) | u16(bytes, pos + 2, le)) >>> 0
+  let length: number
+  let header: number
+  if (explicit) {
+    const vr = String.fromCharCode(bytes[pos + 4], bytes[pos + 5])
+    if (LONG_VRS.has(vr)) {
+      length = u32(bytes, pos + 8, le)
+      header = 12
+    } else {
+      length = u16(bytes, pos + 6, le)
+      header = 8
+    }
+  } else {
+    length = u32(bytes, pos + 4, le)
+    header = 8
+  }
+  if (length === 0xffffffff) return null
+  const available = bytes.length - pos - header
+  if (length <= available) return null
+  return overrunError(name, tag, length, available)
+}
+
+function overrunError(name: string, tag: number, length: number, available: number): DicomError {
+  const keyword = lookupTag(tag)?.keyword
+  const what = tag === 0x7fe00010 ? 'Pixel Data (7FE0,0010)' : `element ${formatTag(tag)}${keyword ? ' ' + keyword : ''}`
+  return new DicomError(
+    'TRUNCATED',
+    `${name} is truncated: ${what} declares ${length} bytes but only ${Math.max(0, available)} remain (${length - Math.max(0, available)} bytes of ${tag === 0x7fe00010 ? 'pixel data' : 'its value'} are missing)`,
+  )
+}
+
+/**
+ * Parses a DICOM file: a Part-10 file (preamble + DICM + file meta group) in any transfer syntax, or a
+ * bare data set without meta header (encoding guessed from its first element). Deflated files are
+ * inflated with fflate. Throws {@link DicomError} 'NOT_DICOM' or 'TRUNCATED' with the cause.
+ */
+export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
+  const hasMeta = hasDicmPrefix(bytes)
+  let transferSyntaxUID = hasMeta ? '' : guessBareEncoding(bytes, name)
+  const options = {
+    vrCallback: implicitVr,
+    ...(hasMeta ? {} : { TransferSyntaxUID: transferSyntaxUID }),
+  }
+  let dataSet: DataSet
+  try {
+    if (hasMeta && metaTransferSyntax(bytes) === TS_DEFLATED_LE) dataSet = parseDeflated(bytes)
+    else dataSet = dicomParser.parseDicom(bytes, options as unknown as Parameters<typeof dicomParser.parseDicom>[1])
+  } catch (e) {
+    const err = e as { exception?: unknown; dataSet?: DataSet } | string | Error
+    const partial = typeof err === 'object' && err !== null && 'dataSet' in err ? err.dataSet : undefined
+    const cause = typeof err === 'string' ? err : err instanceof Error ? err.message : String((err as { exception?: unknown }).exception)
+    if (partial) {
+      const ts = hasMeta ? (partial.string('x00020010') ?? '').replace(/\0/g, '').trim() : transferSyntaxUID
+      const le = ts !== TS_EXPLICIT_BE
+      const explicit = ts !== TS_IMPLICIT_LE
+      const trunc = truncationError(name, partial, partial.byteArray as Uint8Array, le, explicit)
+      if (trunc) throw trunc
+    }
+    if (/meta header attribute 0002,0010/.test(cause)) {
+      throw notDicom(name, 'its file meta header has no Transfer Syntax UID (0002,0010)')
+    }
+    if (!partial || Object.keys(partial.elements).length === 0) throw notDicom(name, cause)
+    throw new DicomError('TRUNCATED', `${name} could not be parsed past its first ${Object.keys(partial.elements).length} elements (${cause}); the file is probably truncated or corrupt`)
+  }
+  if (hasMeta) transferSyntaxUID = (dataSet.string('x00020010') ?? '').replace(/\0/g, '').trim()
+  if (Object.keys(dataSet.elements).length <= (hasMeta ? 1 : 1)) throw notDicom(name, 'no data elements could be read')
+  return {
+    name,
+    dataSet,
+    byteArray: dataSet.byteArray as Uint8Array,
+    transferSyntaxUID,
+    hasMeta,
+    littleEndian: transferSyntaxUID !== TS_EXPLICIT_BE,
+    explicitVR: transferSyntaxUID !== TS_IMPLICIT_LE,
+  }
+}
+
+/** The Pixel Data element (7FE0,0010), or Float/Double Float Pixel Data, if present. */
+export function pixelDataElement(p: ParsedDicom): Element | undefined {
+  const e = p.dataSet.elements
+  return e.x7fe00010 ?? e.x7fe00008 ?? e.x7fe00009
+}

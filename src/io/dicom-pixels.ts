@@ -1,0 +1,92 @@
+/**
+ * Decoding of uncompressed (native) DICOM pixel data, PS3.5 §8.1 and PS3.3 C.7.6.3.1.
+ */
+import { DicomError } from './dicom-errors'
+import type { FileInfo } from './dicom-slices'
+
+/** Bytes of one frame's pixel data (Rows × Columns × SamplesPerPixel × BitsAllocated/8). */
+export function frameBytes(file: FileInfo): number {
+  return file.rows * file.columns * file.samplesPerPixel * (file.bitsAllocated >> 3)
+}
+
+/** Throws unless the file's native pixel format is one this reader decodes. */
+export function checkNativePixelFormat(file: FileInfo): void {
+  const name = file.parsed.name
+  if (file.bitsAllocated !== 8 && file.bitsAllocated !== 16 && file.bitsAllocated !== 32) {
+    throw new DicomError('UNSUPPORTED_PIXEL_FORMAT', `${name}: BitsAllocated ${file.bitsAllocated} is not supported (8, 16 or 32)`)
+  }
+  if (file.bitsStored < 1 || file.bitsStored > file.bitsAllocated || file.highBit >= file.bitsAllocated || file.highBit + 1 < file.bitsStored) {
+    throw new DicomError('UNSUPPORTED_PIXEL_FORMAT', `${name}: BitsStored ${file.bitsStored} / HighBit ${file.highBit} do not fit BitsAllocated ${file.bitsAllocated}`)
+  }
+  if (file.samplesPerPixel !== 1 && file.samplesPerPixel !== 3) {
+    throw new DicomError('UNSUPPORTED_PIXEL_FORMAT', `${name}: SamplesPerPixel ${file.samplesPerPixel} is not supported (1 or 3)`)
+  }
+  const px = file.pixel!
+  const need = frameBytes(file) * file.frames
+  const have = Math.min(px.length, file.parsed.byteArray.length - px.dataOffset)
+  if (have < need) {
+    throw new DicomError(
+      'TRUNCATED',
+      `${name} is truncated: its Pixel Data (7FE0,0010) has ${have} bytes but ${file.rows}×${file.columns}` +
+        `${file.frames > 1 ? `×${file.frames} frames` : ''}${file.samplesPerPixel > 1 ? `×${file.samplesPerPixel} samples` : ''}` +
+        ` at ${file.bitsAllocated} bits needs ${need} (${need - have} bytes missing)`,
+    )
+  }
+}
+
+/**
+ * Stored values of frame `frame`, pixel-interleaved (x fastest, samples innermost), into `out`.
+ * Bits outside BitsStored are masked off and signed values sign-extended from bit HighBit, as GDCM
+ * and DCMTK do (PS3.5 §8.1.1: only the BitsStored bits ending at HighBit are the pixel value).
+ */
+export function decodeStoredFrame(file: FileInfo, frame: number, out: Float64Array): void {
+  const bytes = file.parsed.byteArray
+  const le = file.parsed.littleEndian
+  const ba = file.bitsAllocated
+  const n = file.rows * file.columns * file.samplesPerPixel
+  const start = file.pixel!.dataOffset + frame * frameBytes(file)
+  const view = new DataView(bytes.buffer, bytes.byteOffset + start, n * (ba >> 3))
+  const signed = file.pixelRepresentation === 1
+  const shift = file.highBit + 1 - file.bitsStored
+  const exact = file.bitsStored === ba && shift === 0
+  if (exact) {
+    if (ba === 8) {
+      if (signed) for (let i = 0; i < n; i++) out[i] = view.getInt8(i)
+      else for (let i = 0; i < n; i++) out[i] = bytes[start + i]
+    } else if (ba === 16) {
+      if (signed) for (let i = 0; i < n; i++) out[i] = view.getInt16(i << 1, le)
+      else for (let i = 0; i < n; i++) out[i] = view.getUint16(i << 1, le)
+    } else {
+      if (signed) for (let i = 0; i < n; i++) out[i] = view.getInt32(i << 2, le)
+      else for (let i = 0; i < n; i++) out[i] = view.getUint32(i << 2, le)
+    }
+  } else {
+    const bits = file.bitsStored
+    const range = 2 ** bits
+    const half = range / 2
+    // Masking on doubles (exact up to 2^53) so 32-bit values need no unsigned tricks.
+    for (let i = 0; i < n; i++) {
+      const raw = ba === 8 ? bytes[start + i] : ba === 16 ? view.getUint16(i << 1, le) : view.getUint32(i << 2, le)
+      let v = Math.floor(raw / 2 ** shift) % range
+      if (signed && v >= half) v -= range
+      out[i] = v
+    }
+  }
+  // Planar configuration 1 (RRR…GGG…BBB…): reorder to pixel-interleaved.
+  if (file.samplesPerPixel === 3 && file.planarConfiguration === 1) {
+    const plane = file.rows * file.columns
+    const tmp = out.slice(0, n)
+    for (let p = 0; p < plane; p++) {
+      out[3 * p] = tmp[p]
+      out[3 * p + 1] = tmp[plane + p]
+      out[3 * p + 2] = tmp[2 * plane + p]
+    }
+  }
+}
+
+/** Smallest and largest value a frame can store (from BitsStored and PixelRepresentation). */
+export function storedRange(file: FileInfo): [number, number] {
+  return file.pixelRepresentation === 1
+    ? [-(2 ** (file.bitsStored - 1)), 2 ** (file.bitsStored - 1) - 1]
+    : [0, 2 ** file.bitsStored - 1]
+}

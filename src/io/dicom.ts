@@ -1,0 +1,492 @@
+/**
+ * Reading DICOM images: a series of files (or one multi-frame file) into one 3D {@link Image}
+ * with ITK/GDCM's geometry conventions, listing the series in a set of files, and dumping a header.
+ *
+ * Uncompressed transfer syntaxes (implicit/explicit VR little endian, explicit VR big endian,
+ * deflated explicit VR little endian, and files without a file meta header) are parsed with
+ * dicom-parser and decoded here; every other transfer syntax (JPEG, JPEG-LS, JPEG 2000, RLE, …) is
+ * decoded by itk-wasm's GDCM build (`@itk-wasm/dicom`), with the same geometry and the same
+ * Hounsfield-unit convention. In a browser, call {@link configureItkWasm} first so that itk-wasm
+ * loads its pipelines from the site, not from a CDN.
+ */
+import { allocateData, makeImage, type ComponentType, type Image, type Metadata, type TypedArray } from '../image'
+import { DicomError } from './dicom-errors'
+import { decodeWithItkWasm } from './dicom-itk-wasm'
+import { NATIVE_TRANSFER_SYNTAXES, parseDicomBytes, type ParsedDicom } from './dicom-parse'
+import { checkNativePixelFormat, decodeStoredFrame, storedRange } from './dicom-pixels'
+import { cross, dot, nums, readFileInfo, readFrames, str, type FileInfo, type FrameInfo } from './dicom-slices'
+import { describeTransferSyntax, sopClassName } from './dicom-tags'
+
+export { DicomError, type DicomErrorCode } from './dicom-errors'
+export { transferSyntaxName } from './dicom-tags'
+export { readDicomHeader, type DicomTag } from './dicom-header'
+export { configureItkWasm, getItkWasmConfig, type ItkWasmConfig } from './itk-wasm-config'
+
+/** One input file: its bytes, or a File/Blob (a File's name is used in messages). */
+export type DicomInput = ArrayBuffer | Uint8Array | Blob
+
+export interface ReadDicomSeriesOptions {
+  /** Series to read. Default: the series of the first file (in input order) that has pixel data. */
+  seriesInstanceUID?: string
+  /** Called with the fraction done (0…1) while files are parsed and slices decoded. */
+  onProgress?: (fraction: number, message?: string) => void
+  /** Cancels the read between files/slices. */
+  signal?: AbortSignal
+  /**
+   * Compressed series in a browser only (itk-wasm): decode in a new Web Worker (true) or in the
+   * calling thread (false). Default: false inside a Web Worker, true on the main thread.
+   */
+  webWorker?: boolean
+}
+
+/** One series found among the files, for a series picker. */
+export interface DicomSeriesSummary {
+  seriesInstanceUID: string
+  modality: string
+  seriesDescription: string
+  /** Number of files of the series. */
+  count: number
+  rows: number
+  columns: number
+  /** False for non-image objects (RT Plan, SR, …): `readDicomSeries` cannot read them. */
+  hasPixelData: boolean
+  /** SOP class of the first file, e.g. 'CT Image Storage'. */
+  sopClassName: string
+}
+
+interface Loaded {
+  name: string
+  bytes: Uint8Array
+}
+
+function inputName(f: DicomInput, i: number): string {
+  const n = (f as { name?: unknown }).name
+  return typeof n === 'string' && n ? n : `file #${i + 1}`
+}
+
+async function loadInputs(files: DicomInput[], signal?: AbortSignal): Promise<Loaded[]> {
+  if (!Array.isArray(files) || files.length === 0) {
+    throw new DicomError('EMPTY_INPUT', 'No DICOM files were given (the input list is empty)')
+  }
+  const out: Loaded[] = []
+  for (let i = 0; i < files.length; i++) {
+    signal?.throwIfAborted()
+    const f = files[i]
+    let bytes: Uint8Array
+    if (f instanceof Uint8Array) bytes = f
+    else if (f instanceof ArrayBuffer) bytes = new Uint8Array(f)
+    else if (f && typeof (f as Blob).arrayBuffer === 'function') bytes = new Uint8Array(await (f as Blob).arrayBuffer())
+    else throw new TypeError(`DICOM input ${i + 1} is neither an ArrayBuffer, a Uint8Array nor a Blob/File`)
+    out.push({ name: inputName(f, i), bytes })
+  }
+  return out
+}
+
+/**
+ * Parses every input; non-DICOM files are skipped (their names returned) as ITK's series reader
+ * ignores them, unless no file at all is DICOM (then the first error is thrown). Any other
+ * error (truncated file) is thrown.
+ */
+function parseAll(loaded: Loaded[], options: ReadDicomSeriesOptions, progressScale: number): { infos: FileInfo[]; skipped: string[] } {
+  const infos: FileInfo[] = []
+  const skipped: string[] = []
+  let firstError: DicomError | null = null
+  for (let i = 0; i < loaded.length; i++) {
+    options.signal?.throwIfAborted()
+    let parsed: ParsedDicom
+    try {
+      parsed = parseDicomBytes(loaded[i].bytes, loaded[i].name)
+    } catch (e) {
+      if (e instanceof DicomError && e.code === 'NOT_DICOM') {
+        firstError ??= e
+        skipped.push(loaded[i].name)
+        continue
+      }
+      throw e
+    }
+    infos.push(readFileInfo(parsed, i))
+    options.onProgress?.(((i + 1) / loaded.length) * progressScale, `parsed ${i + 1}/${loaded.length}`)
+  }
+  if (infos.length === 0) throw firstError!
+  return { infos, skipped }
+}
+
+function noPixelDataError(file: FileInfo): DicomError {
+  const sop = sopClassName(file.sopClassUID)
+  const what = sop ? `its SOP Class is ${sop} (${file.sopClassUID})` : file.sopClassUID ? `its SOP Class is ${file.sopClassUID}` : 'it has no SOP Class UID'
+  return new DicomError('NO_PIXEL_DATA', `${file.parsed.name} has no Pixel Data (7FE0,0010): ${what}, which is not an image`)
+}
+
+/**
+ * Lists the series among the files (grouped by SeriesInstanceUID (0020,000E), in order of first
+ * appearance), so a UI can let the user choose one for {@link readDicomSeries}. Non-DICOM files are
+ * skipped; an empty list or a list without any DICOM file throws {@link DicomError}.
+ */
+export async function listDicomSeries(files: DicomInput[], options: Pick<ReadDicomSeriesOptions, 'onProgress' | 'signal'> = {}): Promise<DicomSeriesSummary[]> {
+  const loaded = await loadInputs(files, options.signal)
+  const { infos } = parseAll(loaded, options, 1)
+  const bySeries = new Map<string, FileInfo[]>()
+  for (const f of infos) {
+    const list = bySeries.get(f.seriesInstanceUID)
+    if (list) list.push(f)
+    else bySeries.set(f.seriesInstanceUID, [f])
+  }
+  return [...bySeries.entries()].map(([uid, list]) => {
+    const first = list.find((f) => f.pixel) ?? list[0]
+    return {
+      seriesInstanceUID: uid,
+      modality: first.modality,
+      seriesDescription: first.seriesDescription,
+      count: list.length,
+      rows: first.rows,
+      columns: first.columns,
+      hasPixelData: list.some((f) => f.pixel !== undefined),
+      sopClassName: sopClassName(first.sopClassUID) ?? first.sopClassUID,
+    }
+  })
+}
+
+function selectSeries(infos: FileInfo[], uid: string | undefined): FileInfo[] {
+  if (uid !== undefined) {
+    const list = infos.filter((f) => f.seriesInstanceUID === uid)
+    if (list.length === 0) {
+      const found = [...new Set(infos.map((f) => f.seriesInstanceUID))]
+      throw new DicomError('SERIES_NOT_FOUND', `No file belongs to series ${uid}; the files hold ${found.length} series: ${found.join(', ')}`)
+    }
+    const images = list.filter((f) => f.pixel)
+    if (images.length === 0) throw noPixelDataError(list[0])
+    return images
+  }
+  const firstImage = infos.find((f) => f.pixel)
+  if (!firstImage) throw noPixelDataError(infos[0])
+  return infos.filter((f) => f.pixel && f.seriesInstanceUID === firstImage.seriesInstanceUID)
+}
+
+const ORIENTATION_TOLERANCE = 1e-4
+
+function checkConsistent(frames: FrameInfo[]): void {
+  const a = frames[0]
+  for (const b of frames) {
+    const fa = a.file
+    const fb = b.file
+    const diff = (what: string, va: unknown, vb: unknown) =>
+      new DicomError('INCONSISTENT_SERIES', `Slices of series ${fa.seriesInstanceUID || '(no SeriesInstanceUID)'} differ in ${what}: ${fa.parsed.name} has ${va}, ${fb.parsed.name} has ${vb}`)
+    if (fa.rows !== fb.rows || fa.columns !== fb.columns) throw diff('size (Rows×Columns)', `${fa.rows}×${fa.columns}`, `${fb.rows}×${fb.columns}`)
+    if (fa.samplesPerPixel !== fb.samplesPerPixel) throw diff('SamplesPerPixel', fa.samplesPerPixel, fb.samplesPerPixel)
+    if (fa.bitsAllocated !== fb.bitsAllocated) throw diff('BitsAllocated', fa.bitsAllocated, fb.bitsAllocated)
+    if (a.orientation && b.orientation) {
+      for (let k = 0; k < 6; k++) {
+        if (Math.abs(a.orientation[k] - b.orientation[k]) > ORIENTATION_TOLERANCE) {
+          throw diff('orientation (ImageOrientationPatient)', a.orientation.join('\\'), b.orientation.join('\\'))
+        }
+      }
+    } else if (!a.orientation !== !b.orientation) {
+      throw diff('orientation (ImageOrientationPatient)', a.orientation ? a.orientation.join('\\') : 'none', b.orientation ? b.orientation.join('\\') : 'none')
+    }
+  }
+}
+
+interface Geometry {
+  sorted: FrameInfo[]
+  origin: number[]
+  spacing: number[]
+  direction: Float64Array
+  notes: string[]
+  sortMethod: string
+  sliceSpacingSource: string
+}
+
+function normalize(v: number[]): number[] {
+  const n = Math.hypot(v[0], v[1], v[2])
+  return n > 0 ? v.map((x) => x / n) : v
+}
+
+/**
+ * Sorts frames along the slice normal and computes ITK's geometry: spacing = [column spacing,
+ * row spacing, mean slice distance], origin = first slice's ImagePositionPatient, direction
+ * columns = [row cosines, column cosines, row × column].
+ */
+function computeGeometry(frames: FrameInfo[]): Geometry {
+  const notes: string[] = []
+  const first = frames[0]
+  let row = [1, 0, 0]
+  let col = [0, 1, 0]
+  if (first.orientation) {
+    row = normalize(first.orientation.slice(0, 3))
+    col = normalize(first.orientation.slice(3, 6))
+  } else {
+    notes.push('ImageOrientationPatient (0020,0037) missing: identity orientation assumed')
+  }
+  const normal = cross(row, col)
+  const allPositions = frames.every((f) => f.position)
+  let sorted: FrameInfo[]
+  let sortMethod: string
+  const byInstance = (a: FrameInfo, b: FrameInfo) =>
+    (a.file.instanceNumber ?? Infinity) - (b.file.instanceNumber ?? Infinity) || a.file.index - b.file.index || a.frame - b.frame
+  let proj: number[] = []
+  if (frames.length === 1) {
+    sorted = frames
+    sortMethod = 'single slice'
+  } else if (allPositions) {
+    const keyed = frames.map((f) => ({ f, d: dot(f.position!, normal) }))
+    keyed.sort((a, b) => a.d - b.d || byInstance(a.f, b.f))
+    sorted = keyed.map((k) => k.f)
+    proj = keyed.map((k) => k.d)
+    sortMethod = 'ImagePositionPatient along the slice normal'
+  } else {
+    sorted = [...frames].sort(byInstance)
+    sortMethod = 'InstanceNumber (ImagePositionPatient missing)'
+    notes.push('ImagePositionPatient (0020,0032) missing on some slices: slices sorted by InstanceNumber and spaced by SpacingBetweenSlices/SliceThickness')
+  }
+  const ps = first.pixelSpacing
+  if (!ps) notes.push('PixelSpacing (0028,0030) missing: 1 mm assumed')
+  else if (first.pixelSpacingSource !== 'PixelSpacing') notes.push(`PixelSpacing missing: ${first.pixelSpacingSource} used`)
+  const fallbackZ = first.spacingBetweenSlices ?? first.sliceThickness
+  let dz: number
+  let sliceSpacingSource: string
+  if (proj.length > 1) {
+    dz = (proj[proj.length - 1] - proj[0]) / (proj.length - 1)
+    sliceSpacingSource = 'mean distance between sorted ImagePositionPatient'
+    let maxDev = 0
+    let duplicates = 0
+    for (let i = 1; i < proj.length; i++) {
+      const d = proj[i] - proj[i - 1]
+      if (Math.abs(d) < 1e-6) duplicates++
+      maxDev = Math.max(maxDev, Math.abs(d - dz))
+    }
+    if (duplicates > 0) notes.push(`${duplicates} slice(s) share a position with another slice`)
+    if (dz > 0 && maxDev > 1e-3 * dz + 1e-4) {
+      notes.push(`Non-uniform slice spacing (largest deviation from the mean ${dz.toPrecision(6)} mm is ${maxDev.toPrecision(4)} mm): the volume assumes the mean`)
+    }
+    if (!(dz > 1e-6)) {
+      dz = fallbackZ ?? 1
+      sliceSpacingSource = fallbackZ !== undefined ? 'SpacingBetweenSlices/SliceThickness (all positions equal)' : 'none (1 mm assumed)'
+    }
+  } else {
+    dz = fallbackZ ?? 1
+    sliceSpacingSource = first.spacingBetweenSlices !== undefined ? 'SpacingBetweenSlices' : first.sliceThickness !== undefined ? 'SliceThickness' : 'none (1 mm assumed)'
+  }
+  const spacing = [ps ? ps[1] : 1, ps ? ps[0] : 1, dz]
+  const origin = sorted[0].position ? [...sorted[0].position] : [0, 0, 0]
+  // Row-major D[r*3+c] = r-th component of the axis of index c.
+  const direction = new Float64Array([row[0], col[0], normal[0], row[1], col[1], normal[1], row[2], col[2], normal[2]])
+  return { sorted, origin, spacing, direction, notes, sortMethod, sliceSpacingSource }
+}
+
+function fitsInt16(min: number, max: number): boolean {
+  return min >= -32768 && max <= 32767
+}
+
+/** Decodes uncompressed frames into the output volume (int16 when exact, else float32). */
+function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, progress0: number): { data: TypedArray; components: number } {
+  const file0 = sorted[0].file
+  const components = file0.samplesPerPixel
+  const perFrame = file0.rows * file0.columns * components
+  for (const f of new Set(sorted.map((s) => s.file))) checkNativePixelFormat(f)
+  const scratch = new Float64Array(perFrame)
+  const nz = sorted.length
+  if (components === 3) {
+    // Colour: stored values, no Modality LUT (PS3.3 C.11.1 applies to grayscale only).
+    const data = allocateData(file0.bitsAllocated === 8 ? 'uint8' : file0.bitsAllocated === 16 ? 'uint16' : 'float32', perFrame * nz)
+    for (let z = 0; z < nz; z++) {
+      options.signal?.throwIfAborted()
+      decodeStoredFrame(sorted[z].file, sorted[z].frame, scratch)
+      ;(data as Uint8Array).set(scratch, z * perFrame)
+      options.onProgress?.(progress0 + ((1 - progress0) * (z + 1)) / nz, `decoded slice ${z + 1}/${nz}`)
+    }
+    return { data, components }
+  }
+  const integerRescale = sorted.every((s) => s.slope === 1 && Number.isInteger(s.intercept))
+  let type: ComponentType = 'float32'
+  if (integerRescale) {
+    // Decide from the possible stored range when it suffices, else from the actual values.
+    let fits = sorted.every((s) => {
+      const [lo, hi] = storedRange(s.file)
+      return fitsInt16(lo + s.intercept, hi + s.intercept)
+    })
+    if (!fits) {
+      let min = Infinity
+      let max = -Infinity
+      for (const s of sorted) {
+        options.signal?.throwIfAborted()
+        decodeStoredFrame(s.file, s.frame, scratch)
+        for (let i = 0; i < perFrame; i++) {
+          const v = scratch[i] + s.intercept
+          if (v < min) min = v
+          if (v > max) max = v
+        }
+      }
+      fits = fitsInt16(min, max)
+    }
+    if (fits) type = 'int16'
+  }
+  const data = allocateData(type, perFrame * nz) as Int16Array | Float32Array
+  for (let z = 0; z < nz; z++) {
+    options.signal?.throwIfAborted()
+    const s = sorted[z]
+    decodeStoredFrame(s.file, s.frame, scratch)
+    const off = z * perFrame
+    const slope = s.slope
+    const intercept = s.intercept
+    if (slope === 1 && intercept === 0) data.set(scratch, off)
+    else for (let i = 0; i < perFrame; i++) data[off + i] = scratch[i] * slope + intercept
+    options.onProgress?.(progress0 + ((1 - progress0) * (z + 1)) / nz, `decoded slice ${z + 1}/${nz}`)
+  }
+  return { data, components: 1 }
+}
+
+/**
+ * Compressed frames: decoded by itk-wasm (GDCM applies the Modality LUT), then placed in our slice
+ * order and converted to our output type with the same int16/float32 rule as the native path.
+ */
+async function decodeCompressed(sorted: FrameInfo[], options: ReadDicomSeriesOptions): Promise<{ data: TypedArray; components: number }> {
+  const files = [...new Set(sorted.map((s) => s.file))]
+  const names = new Map<FileInfo, string>()
+  files.forEach((f, i) => names.set(f, `slice-${String(i).padStart(5, '0')}.dcm`))
+  const file0 = sorted[0].file
+  const ts = file0.parsed.transferSyntaxUID
+  let decoded
+  try {
+    decoded = await decodeWithItkWasm(files.map((f) => ({ name: names.get(f)!, bytes: f.parsed.byteArray })), { webWorker: options.webWorker })
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e)
+    throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${file0.parsed.name}: transfer syntax ${describeTransferSyntax(ts)} could not be decoded by itk-wasm (GDCM): ${why.trim().split('\n').slice(-3).join(' ')}`)
+  }
+  const img = decoded.image
+  const components = img.imageType.components
+  const perFrame = file0.rows * file0.columns * components
+  if (img.size[0] !== file0.columns || img.size[1] !== file0.rows || !img.data) {
+    throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${file0.parsed.name}: itk-wasm decoded ${describeTransferSyntax(ts)} to a ${img.size.join('×')} image, expected ${file0.columns}×${file0.rows}`)
+  }
+  // Slice offset of each file in itk-wasm's volume (GDCM sorted the files its own way).
+  const startOf = new Map<string, number>()
+  let z0 = 0
+  const byName = new Map(files.map((f) => [names.get(f)!, f]))
+  const order = decoded.sortedNames.length === files.length ? decoded.sortedNames : files.map((f) => names.get(f)!)
+  for (const n of order) {
+    startOf.set(n, z0)
+    z0 += byName.get(n)?.frames ?? 1
+  }
+  const src = img.data as unknown as ArrayLike<number>
+  const nz = sorted.length
+  if (src.length < perFrame * nz) {
+    throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${file0.parsed.name}: itk-wasm returned ${src.length / perFrame} slices for ${nz} frames`)
+  }
+  let min = Infinity
+  let max = -Infinity
+  let integral = true
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i]
+    if (v < min) min = v
+    if (v > max) max = v
+    if (integral && v !== Math.trunc(v)) integral = false
+  }
+  const type: ComponentType =
+    components === 3 ? (img.imageType.componentType === 'uint8' ? 'uint8' : 'float32') : integral && fitsInt16(min, max) && sorted.every((s) => s.slope === 1 && Number.isInteger(s.intercept)) ? 'int16' : 'float32'
+  const data = allocateData(type, perFrame * nz) as Int16Array | Float32Array | Uint8Array
+  for (let z = 0; z < nz; z++) {
+    const s = sorted[z]
+    const from = (startOf.get(names.get(s.file)!)! + s.frame) * perFrame
+    const block = (img.data as unknown as { subarray(a: number, b: number): ArrayLike<number> }).subarray(from, from + perFrame)
+    data.set(block, z * perFrame)
+  }
+  return { data, components }
+}
+
+function buildMetadata(series: FileInfo[], geo: Geometry, decoder: string, skipped: string[]): Metadata {
+  const f0 = geo.sorted[0].file
+  const ds = f0.parsed.dataSet
+  const m: Metadata = new Map()
+  const put = (k: string, v: string | undefined) => {
+    if (v) m.set(k, v)
+  }
+  put('Modality', f0.modality)
+  put('SeriesInstanceUID', f0.seriesInstanceUID)
+  put('SeriesDescription', f0.seriesDescription)
+  put('StudyInstanceUID', str(ds, 'x0020000d'))
+  put('FrameOfReferenceUID', str(ds, 'x00200052'))
+  put('SOPClassUID', f0.sopClassUID)
+  put('SOPClassName', sopClassName(f0.sopClassUID))
+  put('Manufacturer', str(ds, 'x00080070'))
+  m.set('TransferSyntaxUID', f0.parsed.transferSyntaxUID)
+  m.set('TransferSyntaxName', describeTransferSyntax(f0.parsed.transferSyntaxUID).replace(/ \([0-9.]+\)$/, ''))
+  m.set('PhotometricInterpretation', f0.photometricInterpretation)
+  m.set('BitsAllocated', f0.bitsAllocated)
+  m.set('BitsStored', f0.bitsStored)
+  m.set('PixelRepresentation', f0.pixelRepresentation)
+  const slopes = geo.sorted.map((s) => s.slope)
+  const intercepts = geo.sorted.map((s) => s.intercept)
+  m.set('RescaleSlope', slopes.every((v) => v === slopes[0]) ? slopes[0] : slopes)
+  m.set('RescaleIntercept', intercepts.every((v) => v === intercepts[0]) ? intercepts[0] : intercepts)
+  put('RescaleType', str(ds, 'x00281054'))
+  const wc = nums(ds, 'x00281050')
+  const ww = nums(ds, 'x00281051')
+  if (wc) m.set('WindowCenter', wc[0])
+  if (ww) m.set('WindowWidth', ww[0])
+  m.set('SliceSortMethod', geo.sortMethod)
+  m.set('SliceSpacingSource', geo.sliceSpacingSource)
+  m.set('Decoder', decoder)
+  m.set('NumberOfFiles', series.length)
+  m.set('SourceFiles', [...new Set(geo.sorted.map((s) => s.file.parsed.name))])
+  const notes = [...geo.notes]
+  if (f0.photometricInterpretation === 'MONOCHROME1') {
+    notes.push('PhotometricInterpretation is MONOCHROME1: low values are meant to display bright; the data are not inverted')
+  }
+  if (geo.sorted.length === 1) notes.push('Single slice: returned as a 3D image with size z = 1, as ITK\'s series reader does')
+  if (skipped.length > 0) notes.push(`Skipped ${skipped.length} non-DICOM file(s): ${skipped.join(', ')}`)
+  if (notes.length > 0) m.set('ReaderNotes', notes)
+  return m
+}
+
+/**
+ * Reads one DICOM series into a 3D image, following ITK's `ImageSeriesReader` + `GDCMImageIO`
+ * (and GDCM's IPP sorter) conventions:
+ * - files are grouped by SeriesInstanceUID; the series of the first image file is read unless
+ *   `options.seriesInstanceUID` names another (see {@link listDicomSeries});
+ * - slices (or the frames of a multi-frame file, NumberOfFrames as z) are sorted by the projection
+ *   of ImagePositionPatient on the normal row × column of ImageOrientationPatient (by
+ *   InstanceNumber when positions are missing; metadata 'SliceSortMethod' says which);
+ * - origin = ImagePositionPatient of the first sorted slice; spacing = [PixelSpacing[1] (between
+ *   columns), PixelSpacing[0] (between rows), mean distance between sorted slices, or
+ *   SpacingBetweenSlices, else SliceThickness, else 1 for a single slice]; direction columns =
+ *   [row cosines, column cosines, normal] (row-major as in src/image.ts);
+ * - the Modality LUT is applied (value × RescaleSlope + RescaleIntercept: Hounsfield units for CT);
+ *   the pixel type is int16 when every slice has slope 1 and an integer intercept and the rescaled
+ *   values fit in int16 (typical CT), float32 otherwise (uint8/uint16 for RGB, never rescaled);
+ * - stored values are masked to BitsStored and sign-extended (as GDCM/DCMTK do);
+ * - MONOCHROME1 data are not inverted ('PhotometricInterpretation' and 'ReaderNotes' in metadata);
+ * - a single slice gives a 3D image of size z = 1, as ITK's series reader does.
+ *
+ * Throws {@link DicomError}: EMPTY_INPUT, NOT_DICOM, TRUNCATED, NO_PIXEL_DATA, INCONSISTENT_SERIES,
+ * SERIES_NOT_FOUND, UNSUPPORTED_TRANSFER_SYNTAX, UNSUPPORTED_PIXEL_FORMAT.
+ */
+export async function readDicomSeries(files: DicomInput[], options: ReadDicomSeriesOptions = {}): Promise<Image> {
+  const loaded = await loadInputs(files, options.signal)
+  const { infos, skipped } = parseAll(loaded, options, 0.3)
+  const series = selectSeries(infos, options.seriesInstanceUID)
+  const frames = series.flatMap(readFrames)
+  checkConsistent(frames)
+  const geo = computeGeometry(frames)
+  const syntaxes = [...new Set(series.map((f) => f.parsed.transferSyntaxUID))]
+  const native = syntaxes.every((ts) => NATIVE_TRANSFER_SYNTAXES.has(ts))
+  options.signal?.throwIfAborted()
+  let decodedData: { data: TypedArray; components: number }
+  if (native) {
+    decodedData = decodeNative(geo.sorted, options, 0.3)
+  } else {
+    options.onProgress?.(0.3, `decoding ${describeTransferSyntax(syntaxes.find((t) => !NATIVE_TRANSFER_SYNTAXES.has(t))!)} with itk-wasm`)
+    decodedData = await decodeCompressed(geo.sorted, options)
+    options.onProgress?.(1, 'decoded')
+  }
+  const f0 = geo.sorted[0].file
+  const metadata = buildMetadata(series, geo, native ? 'native (dicom-parser)' : 'itk-wasm (GDCM)', skipped)
+  return makeImage([f0.columns, f0.rows, geo.sorted.length], {
+    data: decodedData.data,
+    components: decodedData.components,
+    spacing: geo.spacing,
+    origin: geo.origin,
+    direction: geo.direction,
+    name: f0.seriesDescription || f0.modality || 'DICOM series',
+    metadata,
+  })
+}
