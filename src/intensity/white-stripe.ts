@@ -1,7 +1,7 @@
 /**
  * WhiteStripe MR intensity normalisation (Shinohara et al. 2014).
  */
-import { assertScalar, imageLike, pixelData, type Image } from '../image'
+import { assertScalar, imageLike, pixelData, type Image, type NumericArray } from '../image'
 import { quantileType7, smoothHistogram } from './smooth-histogram'
 
 /**
@@ -72,6 +72,41 @@ export interface WhiteStripeResult {
 }
 
 /**
+ * Foreground values (mask > 0, or value > threshold), sorted ascending. Integer images of at most
+ * 16 bits are counting-sorted (a 7 M-voxel brain in a few ms instead of a comparison sort).
+ */
+function sortedForeground(data: NumericArray, mask: ArrayLike<number> | null, threshold: number): Float64Array {
+  const n = data.length
+  const offset = data instanceof Int8Array ? 128 : data instanceof Int16Array ? 32768 : 0
+  const small = data instanceof Uint8Array || data instanceof Uint8ClampedArray || data instanceof Int8Array || data instanceof Uint16Array || data instanceof Int16Array
+  if (small) {
+    const hist = new Float64Array(data instanceof Uint8Array || data instanceof Uint8ClampedArray || data instanceof Int8Array ? 256 : 65536)
+    let count = 0
+    if (mask) {
+      for (let i = 0; i < n; i++) if (mask[i] > 0) hist[data[i] + offset]++
+    } else {
+      for (let i = 0; i < n; i++) if (data[i] > threshold) hist[data[i] + offset]++
+    }
+    for (let v = 0; v < hist.length; v++) count += hist[v]
+    const out = new Float64Array(count)
+    for (let v = 0, j = 0; v < hist.length; v++) {
+      const c = hist[v]
+      if (c > 0) {
+        out.fill(v - offset, j, j + c)
+        j += c
+      }
+    }
+    return out
+  }
+  const inVoi = (i: number) => (mask ? mask[i] > 0 && data[i] === data[i] : data[i] > threshold)
+  let count = 0
+  for (let i = 0; i < n; i++) if (inVoi(i)) count++
+  const out = new Float64Array(count)
+  for (let i = 0, j = 0; i < n; i++) if (inVoi(i)) out[j++] = data[i]
+  return out.sort()
+}
+
+/**
  * WhiteStripe: Shinohara RT et al., "Statistical normalization techniques for magnetic resonance
  * imaging", NeuroImage: Clinical 6:9–19 (2014), as implemented by the WhiteStripe R package
  * (`whitestripe` + `whitestripe_norm`):
@@ -139,13 +174,9 @@ export async function whiteStripe(image: Image, options: WhiteStripeOptions = {}
       throw new Error(`whiteStripe: foreground must be 'aboveMean' or 'positive', got '${String(foreground)}'`)
     }
   }
-  const inVoi = (i: number) => (mask ? mask[i] > 0 && data[i] === data[i] : data[i] > threshold)
-  let voiCount = 0
-  for (let i = 0; i < n; i++) if (inVoi(i)) voiCount++
+  const voi = sortedForeground(data, mask, threshold)
+  const voiCount = voi.length
   if (voiCount === 0) throw new Error(mask ? 'whiteStripe: the mask is empty (no voxel > 0)' : `whiteStripe: no foreground voxel (none above ${threshold})`)
-  const voi = new Float64Array(voiCount)
-  for (let i = 0, j = 0; i < n; i++) if (inVoi(i)) voi[j++] = data[i]
-  voi.sort()
   const vmin = voi[0]
   const vmax = voi[voiCount - 1]
   if (!(vmax > vmin)) throw new Error(`whiteStripe: the foreground is constant (${vmin}); there is no histogram to find a peak in`)
