@@ -83,6 +83,14 @@ describe('applyWindow behaviour', () => {
     for (const data of [Uint8Array.from(vals), Uint16Array.from(vals), Int8Array.from(vals)]) {
       expect(Array.from(applyWindow(makeImage([7], { data }), w).data as Uint8Array)).toEqual(expected)
     }
+    // int32 with a small value range takes the lookup-table path; it must agree with the direct one.
+    const big = Int32Array.from({ length: 5000 }, (_, i) => (i * 37) % 301 - 150)
+    for (const fn of ['LINEAR', 'LINEAR_EXACT', 'SIGMOID'] as const) {
+      const opts = { fn, outMin: 3, outMax: 250 }
+      const lut = applyWindow(makeImage([5000], { data: big }), { center: 10, width: 101 }, opts)
+      const direct = applyWindow(makeImage([5000], { data: Float64Array.from(big) }), { center: 10, width: 101 }, opts)
+      expect(Array.from(lut.data as Uint8Array)).toEqual(Array.from(direct.data as Uint8Array))
+    }
     const nan = applyWindow(makeImage([2], { data: new Float32Array([NaN, 1000]) }), w, { outMin: 10, outMax: 200 })
     expect(Array.from(nan.data as Uint8Array)).toEqual([10, 200])
   })
