@@ -1,2 +1,5 @@
-// Filled in by the metrics work; re-exports this folder's public API.
-export {}
+// Image-quality and intensity statistics.
+export { histogram, type HistogramOptions, type HistogramResult } from './histogram'
+export { coefficientOfVariation, type CoefficientOfVariationOptions } from './coefficient-of-variation'
+export { psnr, type PsnrOptions } from './psnr'
+export { ssim, type SsimOptions, type SsimResult } from './ssim'
