@@ -1,0 +1,303 @@
+/**
+ * readDicomSeries / listDicomSeries against pydicom 2.3 (+ numpy, DCMTK for JPEG-LS): the expected
+ * pixels and geometry come from tests/reference/io/dicom/make-reference.py, which computes the ITK
+ * geometry from the tags on its own.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { indexToPhysicalPoint, type Image } from '../../../src/image'
+import { DicomError, listDicomSeries, readDicomSeries, transferSyntaxName } from '../../../src/io/dicom'
+
+const REF = join(__dirname, '../../reference/io/dicom')
+
+function fileOf(rel: string): File {
+  const b = readFileSync(join(REF, 'files', rel))
+  return new File([b], rel.split('/').pop()!)
+}
+
+function bufferOf(rel: string): ArrayBuffer {
+  const b = readFileSync(join(REF, 'files', rel))
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
+}
+
+interface Expected {
+  files: string[]
+  size: number[]
+  spacing: number[]
+  origin: number[]
+  direction: number[]
+  componentType: string
+  binDtype: 'int16' | 'float32'
+  sortedFiles: string[]
+  photometricInterpretation: string
+}
+
+function expected(name: string): { meta: Expected; values: Float32Array | Int16Array } {
+  const meta = JSON.parse(readFileSync(join(REF, 'expected', name + '.json'), 'utf8')) as Expected
+  const b = readFileSync(join(REF, 'expected', name + '.bin'))
+  const ab = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)
+  return { meta, values: meta.binDtype === 'int16' ? new Int16Array(ab) : new Float32Array(ab) }
+}
+
+function checkGeometry(img: Image, meta: Expected): void {
+  expect(img.imageType.dimension).toBe(3)
+  expect(img.size).toEqual(meta.size)
+  for (let i = 0; i < 3; i++) {
+    expect(img.spacing[i]).toBeCloseTo(meta.spacing[i], 9)
+    expect(img.origin[i]).toBeCloseTo(meta.origin[i], 9)
+  }
+  for (let i = 0; i < 9; i++) expect(img.direction[i] as number).toBeCloseTo(meta.direction[i], 9)
+}
+
+/** Largest absolute difference between our pixels and pydicom's. */
+function maxAbsDiff(img: Image, values: ArrayLike<number>): number {
+  const data = img.data as unknown as ArrayLike<number>
+  expect(data.length).toBe(values.length)
+  let m = 0
+  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(data[i] - values[i]))
+  return m
+}
+
+async function errorOf(p: Promise<unknown>): Promise<DicomError> {
+  try {
+    await p
+  } catch (e) {
+    expect(e).toBeInstanceOf(DicomError)
+    return e as DicomError
+  }
+  throw new Error('expected a DicomError')
+}
+
+const LOSSLESS_NATIVE = [
+  'CT_small', // explicit VR LE, CT with RescaleIntercept -1024
+  'MR_small', // explicit VR LE
+  'MR_small_bigendian', // explicit VR BE
+  'MR_small_expb', // explicit VR BE
+  'MR_small_implicit', // implicit VR LE
+  'MR_small_padded', // pixel data longer than needed
+  'CT_small_no_meta', // no preamble/meta: encoding guessed
+  'image_dfl', // deflated explicit VR LE, 8-bit
+  'rtdose', // 32-bit unsigned multi-frame, Grid Frame Offset Vector
+  'MR_small_masked12', // BitsStored 12 signed with garbage in the high bits
+  'MR_small_slope', // slope 0.5 → float32
+  'CT_small_bigintercept', // rescaled range above int16 → float32
+  'CT_small_monochrome1',
+  'series_oblique', // 5 shuffled oblique slices
+  'series_nopos', // no positions: InstanceNumber order
+]
+
+describe('readDicomSeries: uncompressed transfer syntaxes vs pydicom', () => {
+  for (const name of LOSSLESS_NATIVE) {
+    it(`${name}: geometry, pixel type and exact pixels`, async () => {
+      const { meta, values } = expected(name)
+      const img = await readDicomSeries(meta.files.map(fileOf))
+      checkGeometry(img, meta)
+      expect(img.imageType.componentType).toBe(meta.componentType)
+      expect(img.metadata.get('Decoder')).toBe('native (dicom-parser)')
+      expect(img.metadata.get('SourceFiles')).toEqual([...new Set(meta.sortedFiles)])
+      expect(img.metadata.get('PhotometricInterpretation')).toBe(meta.photometricInterpretation)
+      expect(maxAbsDiff(img, values)).toBe(0)
+    })
+  }
+
+  it('CT in Hounsfield units is int16 (slope 1, integer intercept) and air is below -800 HU', async () => {
+    const img = await readDicomSeries([fileOf('CT_small.dcm')])
+    expect(img.data).toBeInstanceOf(Int16Array)
+    expect(img.metadata.get('RescaleIntercept')).toBe(-1024)
+    expect(Math.min(...(img.data as Int16Array))).toBe(-896)
+  })
+
+  it('oblique series: voxel (i,j,k) lands where PS3.3 C.7.6.2.1.1 puts it from the sorted slice tags', async () => {
+    const { meta } = expected('series_oblique')
+    const files = meta.files.map(fileOf).reverse()
+    const img = await readDicomSeries(files)
+    expect(img.metadata.get('SliceSortMethod')).toMatch(/ImagePositionPatient/)
+    // PS3.3 C.7.6.2.1.1 from the k-th sorted slice's IPP (pydicom geometry): P = IPP + i·Δc·row + j·Δr·col.
+    const row = [img.direction[0], img.direction[3], img.direction[6]] as number[]
+    const col = [img.direction[1], img.direction[4], img.direction[7]] as number[]
+    for (let k = 0; k < 5; k++) {
+      const ipp = [0, 1, 2].map((r) => meta.origin[r] + k * meta.spacing[2] * (meta.direction[r * 3 + 2]))
+      const p = indexToPhysicalPoint(img, [7, 11, k])
+      for (let r = 0; r < 3; r++) expect(p[r]).toBeCloseTo(ipp[r] + 7 * 0.3125 * row[r] + 11 * 0.3125 * col[r], 3)
+    }
+    // The normal is row × column (right-handed), not the reverse.
+    const n = [img.direction[2], img.direction[5], img.direction[8]] as number[]
+    expect(n[0]).toBeCloseTo(row[1] * col[2] - row[2] * col[1], 9)
+    expect(n[2]).toBeCloseTo(row[0] * col[1] - row[1] * col[0], 9)
+  })
+
+  it('series without positions: InstanceNumber order, SpacingBetweenSlices, and a note in metadata', async () => {
+    const img = await readDicomSeries(expected('series_nopos').meta.files.map(fileOf))
+    expect(img.metadata.get('SliceSortMethod')).toMatch(/InstanceNumber/)
+    expect(img.spacing[2]).toBe(3)
+    expect(String(img.metadata.get('ReaderNotes'))).toMatch(/ImagePositionPatient.*missing/)
+  })
+
+  it('MONOCHROME1 is noted, not inverted', async () => {
+    const a = await readDicomSeries([fileOf('CT_small_monochrome1.dcm')])
+    const b = await readDicomSeries([fileOf('CT_small.dcm')])
+    expect(a.metadata.get('PhotometricInterpretation')).toBe('MONOCHROME1')
+    expect(String(a.metadata.get('ReaderNotes'))).toMatch(/MONOCHROME1/)
+    expect(Array.from(a.data as Int16Array)).toEqual(Array.from(b.data as Int16Array))
+  })
+
+  it('single slice: 3D image with z = 1, spacing from SpacingBetweenSlices/SliceThickness', async () => {
+    const img = await readDicomSeries([bufferOf('MR_small.dcm')])
+    expect(img.size).toEqual([64, 64, 1])
+    expect(img.spacing[2]).toBeCloseTo(0.8, 12) // SliceThickness; MR_small has no SpacingBetweenSlices
+    expect(img.metadata.get('SliceSpacingSource')).toBe('SliceThickness')
+  })
+
+  it('accepts ArrayBuffer, Uint8Array and Blob inputs alike', async () => {
+    const b = readFileSync(join(REF, 'files/MR_small.dcm'))
+    const a = await readDicomSeries([bufferOf('MR_small.dcm')])
+    const c = await readDicomSeries([new Uint8Array(b)])
+    const d = await readDicomSeries([new Blob([b])])
+    expect(Array.from(c.data as Int16Array)).toEqual(Array.from(a.data as Int16Array))
+    expect(Array.from(d.data as Int16Array)).toEqual(Array.from(a.data as Int16Array))
+  })
+
+  it('reports progress up to 1 and can be cancelled', async () => {
+    const files = expected('series_oblique').meta.files.map(fileOf)
+    const fractions: number[] = []
+    await readDicomSeries(files, { onProgress: (f) => fractions.push(f) })
+    expect(fractions.length).toBeGreaterThan(5)
+    for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThanOrEqual(fractions[i - 1])
+    expect(fractions[fractions.length - 1]).toBe(1)
+    const ctrl = new AbortController()
+    ctrl.abort()
+    await expect(readDicomSeries(files, { signal: ctrl.signal })).rejects.toThrow(/abort/i)
+  })
+})
+
+describe('series selection', () => {
+  const mixed = () => [
+    fileOf('rtplan.dcm'),
+    fileOf('CT_small.dcm'),
+    ...expected('series_oblique').meta.files.map(fileOf),
+    fileOf('MR_small.dcm'),
+  ]
+
+  it('listDicomSeries groups by SeriesInstanceUID in order of appearance', async () => {
+    const list = await listDicomSeries(mixed())
+    expect(list.map((s) => [s.modality, s.count, s.rows, s.columns, s.hasPixelData])).toEqual([
+      ['RTPLAN', 1, 0, 0, false],
+      ['CT', 1, 128, 128, true],
+      ['MR', 5, 64, 64, true],
+      ['MR', 1, 64, 64, true],
+    ])
+    expect(list[2].seriesDescription).toBe('oblique test series')
+    expect(list[0].sopClassName).toBe('RT Plan Storage')
+  })
+
+  it('reads the first image series by default, or the one asked for', async () => {
+    const first = await readDicomSeries(mixed())
+    expect(first.metadata.get('Modality')).toBe('CT')
+    const list = await listDicomSeries(mixed())
+    const oblique = await readDicomSeries(mixed(), { seriesInstanceUID: list[2].seriesInstanceUID })
+    expect(oblique.size).toEqual([64, 64, 5])
+    const e = await errorOf(readDicomSeries(mixed(), { seriesInstanceUID: '1.2.3.4' }))
+    expect(e.code).toBe('SERIES_NOT_FOUND')
+    expect(e.message).toContain(list[1].seriesInstanceUID)
+  })
+
+  it('skips non-DICOM files in a folder and says so', async () => {
+    const img = await readDicomSeries([new File(['hello, not DICOM'], 'README.txt'), fileOf('MR_small.dcm')])
+    expect(img.size).toEqual([64, 64, 1])
+    expect(String(img.metadata.get('ReaderNotes'))).toContain('README.txt')
+  })
+})
+
+describe('compressed transfer syntaxes through itk-wasm (GDCM)', () => {
+  it('693_J2KI (JPEG 2000 lossy): geometry exact, HU within 1 of pydicom+Pillow/OpenJPEG', async () => {
+    const { meta, values } = expected('693_J2KI')
+    const img = await readDicomSeries([fileOf('693_J2KI.dcm')])
+    checkGeometry(img, meta)
+    expect(img.metadata.get('Decoder')).toBe('itk-wasm (GDCM)')
+    expect(img.imageType.componentType).toBe('int16')
+    expect(maxAbsDiff(img, values)).toBeLessThanOrEqual(1)
+  })
+
+  for (const name of ['MR_small_RLE', 'MR_small_jpeg_ls_lossless']) {
+    it(`${name} (lossless): exact pixels and geometry`, async () => {
+      const { meta, values } = expected(name)
+      const img = await readDicomSeries([fileOf(name + '.dcm')])
+      checkGeometry(img, meta)
+      expect(img.imageType.componentType).toBe(meta.componentType)
+      expect(maxAbsDiff(img, values)).toBe(0)
+      // Same volume as the uncompressed original.
+      const raw = await readDicomSeries([fileOf('MR_small.dcm')])
+      expect(Array.from(img.data as Int16Array)).toEqual(Array.from(raw.data as Int16Array))
+    })
+  }
+
+  it('a JPEG 2000 stream GDCM cannot decode gives an error naming the transfer syntax', async () => {
+    const b = new Uint8Array(readFileSync(join(REF, 'files/693_J2KI.dcm')))
+    // Destroy the codestream's SOC/SIZ markers (FF 4F FF 51).
+    let hits = 0
+    for (let i = 0; i + 3 < b.length; i++) {
+      if (b[i] === 0xff && b[i + 1] === 0x4f && b[i + 2] === 0xff && b[i + 3] === 0x51) {
+        b.fill(0, i, Math.min(b.length, i + 64))
+        hits++
+      }
+    }
+    expect(hits).toBe(1)
+    const e = await errorOf(readDicomSeries([b]))
+    expect(e.code).toBe('UNSUPPORTED_TRANSFER_SYNTAX')
+    expect(e.message).toContain('JPEG 2000 Image Compression (1.2.840.10008.1.2.4.91)')
+  })
+})
+
+describe('errors', () => {
+  it('empty input', async () => {
+    const e = await errorOf(readDicomSeries([]))
+    expect(e.code).toBe('EMPTY_INPUT')
+    expect((await errorOf(listDicomSeries([]))).code).toBe('EMPTY_INPUT')
+  })
+
+  it('not DICOM: random bytes, and pydicom\'s no_meta.dcm (shifted by one byte, unreadable by pydicom and DCMTK too)', async () => {
+    const e = await errorOf(readDicomSeries([new File([new Uint8Array(300).fill(0x41)], 'x.bin')]))
+    expect(e.code).toBe('NOT_DICOM')
+    expect(e.message).toMatch(/x\.bin is not a DICOM file/)
+    const n = await errorOf(readDicomSeries([fileOf('no_meta.dcm')]))
+    expect(n.code).toBe('NOT_DICOM')
+    expect(n.message).toMatch(/no "DICM" prefix/)
+  })
+
+  it('truncated file: says truncated and how many pixel bytes are missing', async () => {
+    const e = await errorOf(readDicomSeries([fileOf('MR_truncated.dcm')]))
+    expect(e.code).toBe('TRUNCATED')
+    // MR_truncated.dcm: 9630 bytes, pixel data starts at byte 1500 and declares 8192 bytes.
+    expect(e.message).toContain('MR_truncated.dcm is truncated')
+    expect(e.message).toContain(`${8192 - (9630 - 1500)} bytes of pixel data are missing`)
+  })
+
+  it('no pixel data: RT Plan and SR name their SOP class', async () => {
+    const plan = await errorOf(readDicomSeries([fileOf('rtplan.dcm')]))
+    expect(plan.code).toBe('NO_PIXEL_DATA')
+    expect(plan.message).toContain('rtplan.dcm has no Pixel Data (7FE0,0010)')
+    expect(plan.message).toContain('RT Plan Storage')
+    const sr = await errorOf(readDicomSeries([fileOf('test-SR.dcm')]))
+    expect(sr.code).toBe('NO_PIXEL_DATA')
+    expect(sr.message).toContain('Comprehensive SR Storage')
+  })
+
+  it('slices of one series with different sizes or orientations', async () => {
+    const size = await errorOf(readDicomSeries([fileOf('mixed_size/a.dcm'), fileOf('mixed_size/b.dcm')]))
+    expect(size.code).toBe('INCONSISTENT_SERIES')
+    expect(size.message).toMatch(/Rows×Columns.*128×128.*64×64/)
+    const orient = await errorOf(readDicomSeries([fileOf('mixed_orientation/a.dcm'), fileOf('mixed_orientation/b.dcm')]))
+    expect(orient.code).toBe('INCONSISTENT_SERIES')
+    expect(orient.message).toMatch(/ImageOrientationPatient/)
+  })
+})
+
+describe('transferSyntaxName', () => {
+  it('names registry UIDs', () => {
+    expect(transferSyntaxName('1.2.840.10008.1.2')).toBe('Implicit VR Little Endian')
+    expect(transferSyntaxName('1.2.840.10008.1.2.4.91')).toBe('JPEG 2000 Image Compression')
+    expect(transferSyntaxName('1.2.840.10008.1.2.5')).toBe('RLE Lossless')
+    expect(transferSyntaxName('1.2.3')).toBe('Unknown transfer syntax')
+  })
+})
