@@ -217,15 +217,16 @@ export function niftiGeometry(h: NiftiHeader, dimension: number): NiftiGeometry 
   const nd = Math.min(dim, 3)
   const scale = spatialScale(h.xyztUnits)
   if (choice !== 'none') {
-    origin[0] = -m[0][3] * scale
-    if (dim > 1) origin[1] = -m[1][3] * scale
+    // 0 - x rather than -x: no negative zeros in the result
+    origin[0] = (0 - m[0][3]) * scale
+    if (dim > 1) origin[1] = (0 - m[1][3]) * scale
     if (dim > 2) origin[2] = m[2][3] * scale
     if (dim > 3) origin[3] = h.toffset * timeScale(h.xyztUnits)
     for (let c = 0; c < nd; c++) {
       const col = new Array<number>(nd)
       let ss = 0
       for (let r = 0; r < nd; r++) {
-        col[r] = r < 2 ? -m[r][c] : m[r][c]
+        col[r] = r < 2 ? 0 - m[r][c] : m[r][c]
         ss += col[r] * col[r]
       }
       const n = ss === 0 ? 1 : Math.sqrt(ss)
@@ -239,7 +240,7 @@ export function niftiGeometry(h: NiftiHeader, dimension: number): NiftiGeometry 
     if (s < 0) {
       // itk::ImageFileReader makes a negative spacing positive and flips the axis instead.
       s = -s
-      for (let r = 0; r < dim; r++) direction[r * dim + i] = -direction[r * dim + i]
+      for (let r = 0; r < dim; r++) direction[r * dim + i] = 0 - direction[r * dim + i]
     }
     spacing[i] = s
   }

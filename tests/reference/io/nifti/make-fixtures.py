@@ -102,6 +102,8 @@ def save(name, img, itk_matrix, ext='.nii', note=''):
         'slope': None if hdr.get_slope_inter()[0] is None else float(hdr.get_slope_inter()[0]),
         'inter': None if hdr.get_slope_inter()[1] is None else float(hdr.get_slope_inter()[1]),
         'zooms': [float(z) for z in hdr.get_zooms()],
+        'pixdim': [float(z) for z in hdr['pixdim']],
+        'xyz_unit': hdr.get_xyzt_units()[0],
         'itk_matrix': itk_matrix,
         'nibabel_affine': nib_affine,
         'qform': lps_geometry(qform, ndim) if qform is not None else None,
