@@ -1,0 +1,75 @@
+/**
+ * N4 on the full Colin27 volume (public/data/ch2.nii.gz, 181×217×181) with the defaults
+ * (shrink 4, [50, 50, 50, 50], Otsu mask) against ITK 5.2's N4 pipeline run natively, single
+ * threaded (tests/reference/bias/itk-n4, built by tests/reference/bias/make-reference.sh into
+ * /tmp/itk-n4-build/n4). The native time is the tool's own "elapsed_ms" (Otsu + shrink + N4 +
+ * full-resolution field + division, no file I/O).
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { BenchRow } from './harness'
+import { timeIt } from './harness'
+import { n4BiasFieldCorrection } from '../src/bias/index'
+import { readNifti } from '../src/io/index'
+import type { Image } from '../src/image'
+import { makeImage } from '../src/image'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const dataPath = join(here, '..', 'public', 'data', 'ch2.nii.gz')
+const tool = '/tmp/itk-n4-build/n4'
+
+/** A smooth synthetic head when ch2.nii.gz is missing: ellipsoid "tissue" with two classes. */
+function syntheticBrain(): Image {
+  const [nx, ny, nz] = [181, 217, 181]
+  const data = new Float32Array(nx * ny * nz)
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++) {
+        const u = (x - 90) / 70
+        const v = (y - 108) / 90
+        const w = (z - 90) / 70
+        const r = u * u + v * v + w * w
+        if (r < 1) data[x + nx * (y + ny * z)] = (r < 0.4 ? 110 : 70) * Math.exp(0.2 * u - 0.15 * w)
+      }
+    }
+  }
+  return makeImage([nx, ny, nz], { data })
+}
+
+function nativeMs(path: string): number | undefined {
+  if (!existsSync(tool)) return undefined
+  try {
+    const out = execFileSync(tool, [path, '-', '4', '50x50x50x50', '0.001', '3', '4', '200', '0.15', '0.01', '/tmp/n4-bench-corrected.nii.gz', '/tmp/n4-bench-bias.nii.gz'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const m = /elapsed_ms ([0-9.]+)/.exec(out)
+    return m ? Number(m[1]) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export default async function (): Promise<BenchRow[]> {
+  const haveData = existsSync(dataPath)
+  const image = haveData ? await readNifti(readFileSync(dataPath)) : syntheticBrain()
+  let iterations: number[] = []
+  const ms = await timeIt(async () => {
+    const r = await n4BiasFieldCorrection(image)
+    iterations = r.iterations
+  }, 3, 1)
+  const refMs = haveData ? nativeMs(dataPath) : undefined
+  return [
+    {
+      operation: 'n4BiasFieldCorrection',
+      input: `${haveData ? 'Colin27 ch2' : 'synthetic'} ${image.size.join('×')}, shrink 4, 50×4`,
+      ms,
+      reference: refMs === undefined ? undefined : 'ITK 5.2 N4 (1 thread)',
+      referenceMs: refMs,
+      target: '≤ 2× ITK',
+      note: `iterations per level ${iterations.join('/')}`,
+    },
+  ]
+}
