@@ -6,8 +6,13 @@ import { makeImage, type Image } from '../../../src/image'
 import { whiteStripe } from '../../../src/intensity/white-stripe'
 
 const dir = join(__dirname, '../../reference/intensity')
+interface RWhiteStripe {
+  mode: number; modeQuantile: number; stripeRange: [number, number]; stripeVoxels: number
+  mean: number; std: number; fittedBins: number; logLambda: number
+}
 const meta = JSON.parse(readFileSync(join(dir, 'ch2bet-stride2.json'), 'utf8')) as {
   size: number[]; spacing: number[]; kmeansCentres: number[]; wmThreshold: number; wmMean: number
+  whiteStripeT1: Record<'aboveMean' | 'positive' | 'mask' | 'width0.1', RWhiteStripe>
 }
 const raw = new Uint8Array(gunzipSync(readFileSync(join(dir, 'ch2bet-stride2.u8.gz'))))
 const brain = makeImage(meta.size, { data: raw, spacing: meta.spacing })
@@ -62,6 +67,26 @@ describe('whiteStripe on Colin27 (ch2bet, stride 2)', () => {
     expect(r.normalized.imageType.componentType).toBe('float32')
     expect(r.normalized.spacing).toEqual(meta.spacing)
     expect(r.histogram?.mids.length).toBe(2000)
+  })
+
+  it("matches the R package's algorithm run in numpy + 60-digit smooth_hist (make-whitestripe-reference.py)", async () => {
+    const mask = makeImage(meta.size, { data: Uint8Array.from(raw, (v) => (v > 0 ? 1 : 0)) })
+    const runs = {
+      aboveMean: await whiteStripe(brain),
+      positive: await whiteStripe(brain, { foreground: 'positive' }),
+      mask: await whiteStripe(brain, { maskImage: mask }),
+      'width0.1': await whiteStripe(brain, { width: 0.1 }),
+    }
+    for (const [name, r] of Object.entries(runs)) {
+      const e = meta.whiteStripeT1[name as keyof typeof runs]
+      expect(r.histogram?.fittedBins.length, name).toBe(e.fittedBins)
+      expect(r.mode, name).toBeCloseTo(e.mode, 9)
+      expect(r.modeQuantile, name).toBeCloseTo(e.modeQuantile, 12)
+      expect(r.stripeRange, name).toEqual(e.stripeRange)
+      expect(r.stripeVoxels, name).toBe(e.stripeVoxels)
+      expect(r.mean, name).toBeCloseTo(e.mean, 9)
+      expect(r.std, name).toBeCloseTo(e.std, 9)
+    }
   })
 
   it('gives the same stripe with a brain mask or the skull-stripped (> 0) foreground', async () => {
