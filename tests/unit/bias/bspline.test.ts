@@ -137,7 +137,7 @@ describe('lattice evaluation and refinement', () => {
     // p = px·py·pz + qx·qz (sums of tensor products are represented exactly by linearity).
     const c = [cubicCoefficients1d(px), cubicCoefficients1d(py), cubicCoefficients1d(pz)]
     const d = [cubicCoefficients1d(qx), cubicCoefficients1d(() => 1), cubicCoefficients1d(qz)]
-    let lattice = new Float64Array(64)
+    let lattice: Float64Array = new Float64Array(64)
     for (let k = 0; k < 4; k++) for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) lattice[i + 4 * (j + 4 * k)] = c[0][i] * c[1][j] * c[2][k] + d[0][i] * d[1][j] * d[2][k]
     let size: [number, number, number] = [4, 4, 4]
     const n = [21, 17, 12]

@@ -74,7 +74,7 @@ describe('n4BiasFieldCorrection vs ITK 5.2 (Colin27 3 mm with a known field)', (
       expect(out.size).toEqual(image.size)
       expect(out.spacing).toEqual(image.spacing)
       expect(out.origin).toEqual(image.origin)
-      expect(Array.from(out.direction)).toEqual(Array.from(image.direction))
+      expect(Array.from(out.direction as ArrayLike<number>)).toEqual(Array.from(image.direction as ArrayLike<number>))
     }
     const src = image.data as Float32Array
     const b = withMask.biasField.data as Float32Array
