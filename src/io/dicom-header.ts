@@ -36,6 +36,9 @@ const MAX_INLINE_BYTES = 16
 interface Ctx {
   bytes: Uint8Array
   littleEndian: boolean
+  explicitVR: boolean
+  /** PixelRepresentation (0028,0103), which decides 'US or SS' in implicit VR (as pydicom does). */
+  pixelRepresentation: number
   decoder: TextDecoder
 }
 
@@ -87,6 +90,7 @@ function describe(ctx: Ctx, el: Element): DicomTag {
   const elementNo = tagNum & 0xffff
   let vr = el.vr ?? (entry && entry.vr.length === 2 ? entry.vr : entry?.vr.slice(0, 2)) ?? 'UN'
   if (el.items && !el.vr) vr = 'SQ'
+  if (!ctx.explicitVR && tagNum >>> 16 !== 0x0002 && entry?.vr.startsWith('US or SS')) vr = ctx.pixelRepresentation === 1 ? 'SS' : 'US'
   const keyword = priv ? '' : entry?.keyword ?? ''
   const name = priv ? (elementNo >= 0x10 && elementNo <= 0xff ? 'Private Creator' : 'Private tag') : entry?.name ?? 'Unknown tag'
   const le = (tagNum >>> 16) === 0x0002 ? true : ctx.littleEndian
@@ -146,6 +150,7 @@ function decoderFor(parsed: ParsedDicom): TextDecoder {
 export function readDicomHeader(buffer: ArrayBuffer | Uint8Array): DicomTag[] {
   const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer)
   const parsed = parseDicomBytes(bytes, 'The buffer')
-  const ctx: Ctx = { bytes: parsed.byteArray, littleEndian: parsed.littleEndian, decoder: decoderFor(parsed) }
+  const pr = parsed.dataSet.elements.x00280103 ? parsed.dataSet.uint16('x00280103') ?? 0 : 0
+  const ctx: Ctx = { bytes: parsed.byteArray, littleEndian: parsed.littleEndian, explicitVR: parsed.explicitVR, pixelRepresentation: pr, decoder: decoderFor(parsed) }
   return elementsOf(ctx, parsed.dataSet)
 }

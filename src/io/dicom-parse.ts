@@ -40,8 +40,12 @@ const VALID_VRS = new Set([
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'UC', 'UN', 'UR', 'UT', 'SV', 'UV'])
 
 /** VR of a tag for implicit-VR data sets (dictionary VR; ambiguous ones resolved as DCMTK/pydicom do). */
-function implicitVr(key: string): string | undefined {
-  const entry = lookupTag(parseInt(key.slice(1), 16))
+export function implicitVr(key: string): string | undefined {
+  const tag = parseInt(key.slice(1), 16)
+  const element = tag & 0xffff
+  // Private Creator elements (gggg,0010-00FF) of odd groups are LO (PS3.5 §7.8.1).
+  if ((tag >>> 16) & 1 && element >= 0x10 && element <= 0xff) return 'LO'
+  const entry = lookupTag(tag)
   if (!entry) return undefined
   const vr = entry.vr
   if (vr.length === 2) return vr
