@@ -34,8 +34,9 @@ function baseName(p: string): string {
 }
 
 /**
- * Reads files of one series with itk-wasm (GDCM). Names must be unique plain file names. The
- * returned pixel values have GDCM's Modality LUT (RescaleSlope/Intercept) applied.
+ * Reads files of one series with itk-wasm (GDCM) as one already sorted series
+ * (`singleSortedSeries`: the slices stay in the given order). Names must be unique plain file
+ * names. The returned pixel values have GDCM's Modality LUT (RescaleSlope/Intercept) applied.
  */
 export async function decodeWithItkWasm(files: { name: string; bytes: Uint8Array }[], options: ItkWasmDecodeOptions = {}): Promise<ItkWasmDecoded> {
   const mod = await loadItkWasmDicom()
@@ -52,7 +53,7 @@ export async function decodeWithItkWasm(files: { name: string; bytes: Uint8Array
     try {
       const paths = files.map((f) => path.join(dir, f.name))
       await Promise.all(files.map((f, i) => fs.writeFile(paths[i], f.bytes)))
-      const r = await mod.readImageDicomFileSeriesNode({ inputImages: paths })
+      const r = await mod.readImageDicomFileSeriesNode({ inputImages: paths, singleSortedSeries: true })
       return { image: r.outputImage, sortedNames: (r.sortedFilenames as string[]).map(baseName) }
     } finally {
       await fs.rm(dir, { recursive: true, force: true })
@@ -62,10 +63,10 @@ export async function decodeWithItkWasm(files: { name: string; bytes: Uint8Array
   const inputs = files.map((f) => ({ path: f.name, data: f.bytes.slice() }))
   const useWorker = options.webWorker ?? !inWebWorker()
   if (!useWorker) {
-    const r = await mod.readImageDicomFileSeriesWorkerFunction(inputs, false, { webWorker: false })
+    const r = await mod.readImageDicomFileSeriesWorkerFunction(inputs, true, { webWorker: false })
     return { image: r.outputImage, sortedNames: r.sortedFilenames.map(baseName) }
   }
-  const r = await mod.readImageDicomFileSeries({ inputImages: inputs })
+  const r = await mod.readImageDicomFileSeries({ inputImages: inputs, singleSortedSeries: true })
   r.webWorkerPool?.terminateWorkers()
   return { image: r.outputImage, sortedNames: (r.sortedFilenames as string[]).map(baseName) }
 }

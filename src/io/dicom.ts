@@ -336,11 +336,12 @@ function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, prog
 }
 
 /**
- * Compressed frames: decoded by itk-wasm (GDCM applies the Modality LUT), then placed in our slice
- * order and converted to our output type with the same int16/float32 rule as the native path.
+ * Compressed frames: decoded by itk-wasm (GDCM applies the Modality LUT) from the files in our slice
+ * order (so ordering and geometry are ours, identical to the native path), then converted to our
+ * output type with the same int16/float32 rule as the native path.
  */
 async function decodeCompressed(sorted: FrameInfo[], options: ReadDicomSeriesOptions): Promise<{ data: TypedArray; components: number }> {
-  const files = [...new Set(sorted.map((s) => s.file))]
+  const files = [...new Set(sorted.map((s) => s.file))] // in slice order
   const names = new Map<FileInfo, string>()
   files.forEach((f, i) => names.set(f, `slice-${String(i).padStart(5, '0')}.dcm`))
   const file0 = sorted[0].file
@@ -358,14 +359,15 @@ async function decodeCompressed(sorted: FrameInfo[], options: ReadDicomSeriesOpt
   if (img.size[0] !== file0.columns || img.size[1] !== file0.rows || !img.data) {
     throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${file0.parsed.name}: itk-wasm decoded ${describeTransferSyntax(ts)} to a ${img.size.join('×')} image, expected ${file0.columns}×${file0.rows}`)
   }
-  // Slice offset of each file in itk-wasm's volume (GDCM sorted the files its own way).
+  // Files were passed in our slice order, so each file's frames start after the previous files'.
   const startOf = new Map<string, number>()
   let z0 = 0
-  const byName = new Map(files.map((f) => [names.get(f)!, f]))
-  const order = decoded.sortedNames.length === files.length ? decoded.sortedNames : files.map((f) => names.get(f)!)
-  for (const n of order) {
-    startOf.set(n, z0)
-    z0 += byName.get(n)?.frames ?? 1
+  for (const f of files) {
+    startOf.set(names.get(f)!, z0)
+    z0 += f.frames
+  }
+  if (decoded.sortedNames.length === files.length && decoded.sortedNames.some((n, i) => n !== names.get(files[i]))) {
+    throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${file0.parsed.name}: itk-wasm reordered the slices of a series given as sorted`)
   }
   const src = img.data as unknown as ArrayLike<number>
   const nz = sorted.length

@@ -232,6 +232,17 @@ describe('compressed transfer syntaxes through itk-wasm (GDCM)', () => {
     })
   }
 
+  it('series_oblique_rle: 5 shuffled RLE slices sort and decode exactly like the uncompressed series', async () => {
+    const { meta, values } = expected('series_oblique_rle')
+    const img = await readDicomSeries(meta.files.map(fileOf))
+    checkGeometry(img, meta)
+    expect(img.metadata.get('Decoder')).toBe('itk-wasm (GDCM)')
+    expect(img.metadata.get('SourceFiles')).toEqual(meta.sortedFiles)
+    expect(maxAbsDiff(img, values)).toBe(0)
+    const plain = await readDicomSeries(expected('series_oblique').meta.files.map(fileOf))
+    expect(Array.from(img.data as Int16Array)).toEqual(Array.from(plain.data as Int16Array))
+  })
+
   it('a JPEG 2000 stream GDCM cannot decode gives an error naming the transfer syntax', async () => {
     const b = new Uint8Array(readFileSync(join(REF, 'files/693_J2KI.dcm')))
     // Destroy the codestream's SOC/SIZ markers (FF 4F FF 51).

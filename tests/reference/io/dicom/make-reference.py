@@ -7,6 +7,7 @@ Run from the repository root:  /usr/bin/python3 tests/reference/io/dicom/make-re
    - CT_small_no_meta.dcm: CT_small without preamble and file meta (implicit VR little endian data set);
    - series_oblique/: 5 slices of MR_small with an oblique ImageOrientationPatient, positions 2.5 mm
      apart along the normal, different pixels per slice, shuffled InstanceNumbers and file names;
+   - series_oblique_rle/: the same 5 files RLE Lossless compressed (decoded by itk-wasm);
    - series_nopos/: 3 slices without ImagePositionPatient (order must come from InstanceNumber);
    - MR_small_masked12.dcm: BitsStored 12 / HighBit 11 / signed, with garbage in the 4 high bits;
    - MR_small_slope.dcm: RescaleSlope 0.5, RescaleIntercept 1.5 (float32 output);
@@ -80,6 +81,13 @@ def make_fixtures():
         px = np.roll(arr, 3 * s, axis=1) + 100 * s
         d.PixelData = px.astype('<i2').tobytes()
         d.save_as(path('series_oblique', f'img{k}.dcm'))
+
+    # The same series RLE-compressed (pydicom's own RLE encoder): the itk-wasm path must sort the same way.
+    os.makedirs(path('series_oblique_rle'), exist_ok=True)
+    for k in range(5):
+        d = pydicom.dcmread(path('series_oblique', f'img{k}.dcm'))
+        d.compress(pydicom.uid.RLELossless, encoding_plugin='pydicom')
+        d.save_as(path('series_oblique_rle', f'img{k}.dcm'))
 
     # No positions: order by InstanceNumber.
     os.makedirs(path('series_nopos'), exist_ok=True)
@@ -284,6 +292,7 @@ def main():
         'CT_small_monochrome1': ['CT_small_monochrome1.dcm'],
         'series_oblique': [f'series_oblique/img{k}.dcm' for k in range(5)],
         'series_nopos': [f'series_nopos/f{k}.dcm' for k in range(3)],
+        'series_oblique_rle': [f'series_oblique_rle/img{k}.dcm' for k in range(5)],
         '693_J2KI': ['693_J2KI.dcm'],
         'MR_small_RLE': ['MR_small_RLE.dcm'],
     }
