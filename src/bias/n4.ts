@@ -129,14 +129,16 @@ export async function n4BiasFieldCorrection(image: Image, options: N4Options = {
   }
 
   // 2. Shrink image and mask (ITK ShrinkImageFilter sampling).
+  // A 3D image with a single slice is fitted as 2D (ITK would divide by zero on that axis).
+  const hasZ = dim === 3 && image.size[2] > 1
   const size3 = [image.size[0], image.size[1], dim === 3 ? image.size[2] : 1]
   const plan = shrinkPlan(image.size, shrinkFactor)
   const [mx, my] = plan.size
-  const mz = dim === 3 ? plan.size[2] : 1
+  const mz = hasZ ? plan.size[2] : 1
   const ox = plan.offset[0]
   const oy = plan.offset[1]
-  const oz = dim === 3 ? plan.offset[2] : 0
-  for (let a = 0; a < dim; a++) {
+  const oz = hasZ ? plan.offset[2] : 0
+  for (let a = 0; a < (hasZ ? 3 : 2); a++) {
     if (plan.size[a] < 2) {
       throw new Error(`${op}: the image is only ${image.size[a]} voxels along axis ${a}; with shrinkFactor ${shrinkFactor} fewer than 2 remain`)
     }
@@ -186,7 +188,7 @@ export async function n4BiasFieldCorrection(image: Image, options: N4Options = {
   const residual = new Float32Array(n)
   let logField = new Float32Array(n)
   let newField = new Float32Array(n)
-  let latticeSize: [number, number, number] = [numberOfControlPoints, numberOfControlPoints, dim === 3 ? numberOfControlPoints : 1]
+  let latticeSize: [number, number, number] = [numberOfControlPoints, numberOfControlPoints, hasZ ? numberOfControlPoints : 1]
   let lattice: Float64Array | null = null
   const iterations: number[] = []
   const convergence: number[] = []
@@ -197,7 +199,7 @@ export async function n4BiasFieldCorrection(image: Image, options: N4Options = {
   const weightsFor = (size: [number, number, number], order: number): [AxisWeights, AxisWeights, AxisWeights] => [
     axisWeights(mx, size[0], order),
     axisWeights(my, size[1], order),
-    dim === 3 ? axisWeights(mz, size[2], order) : axisWeights(1, 1, order),
+    hasZ ? axisWeights(mz, size[2], order) : axisWeights(1, 1, order),
   ]
 
   for (let level = 0; level < levels; level++) {
@@ -249,7 +251,7 @@ export async function n4BiasFieldCorrection(image: Image, options: N4Options = {
       lattice = new Float64Array(latticeSize[0] * latticeSize[1] * latticeSize[2])
     }
     if (level < levels - 1) {
-      const refined = refineLattice(lattice, latticeSize, splineOrder, [true, true, dim === 3])
+      const refined = refineLattice(lattice, latticeSize, splineOrder, [true, true, hasZ])
       lattice = refined.lattice
       latticeSize = refined.size
     }
@@ -261,7 +263,7 @@ export async function n4BiasFieldCorrection(image: Image, options: N4Options = {
   const logFull = new Float32Array(full)
   const fx = axisWeights(size3[0], latticeSize[0], splineOrder)
   const fy = axisWeights(size3[1], latticeSize[1], splineOrder)
-  const fz = dim === 3 ? axisWeights(size3[2], latticeSize[2], splineOrder) : axisWeights(1, 1, splineOrder)
+  const fz = hasZ ? axisWeights(size3[2], latticeSize[2], splineOrder) : axisWeights(1, 1, splineOrder)
   evaluateLatticeOnGrid(lattice as Float64Array, fx, fy, fz, logFull)
   const corrected = new Float32Array(full)
   for (let i = 0; i < full; i++) {

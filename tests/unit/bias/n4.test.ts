@@ -116,6 +116,17 @@ describe('n4BiasFieldCorrection progress, cancellation and errors', () => {
     await expect(n4BiasFieldCorrection(small, { signal: pre.signal })).rejects.toMatchObject({ name: 'AbortError' })
   })
 
+  it('fits a single-slice 3D image exactly like the 2D slice', async () => {
+    const [nx, ny] = meta.itk2d.size
+    const opts = { shrinkFactor: 1, numberOfIterations: [10, 10] }
+    const r2 = await n4BiasFieldCorrection(small, { ...opts, maskImage: smallMask })
+    const vol = makeImage([nx, ny, 1], { data: small.data as Float32Array })
+    const volMask = makeImage([nx, ny, 1], { data: smallMask.data as Uint8Array })
+    const r3 = await n4BiasFieldCorrection(vol, { ...opts, maskImage: volMask })
+    expect(r3.biasField.size).toEqual([nx, ny, 1])
+    expect(Array.from(r3.biasField.data as Float32Array)).toEqual(Array.from(r2.biasField.data as Float32Array))
+  })
+
   it('gives clear errors for bad input', async () => {
     await expect(n4BiasFieldCorrection(small, { maskImage: makeImage([5, 5]) })).rejects.toThrow(/mask size 5×5 differs/)
     await expect(n4BiasFieldCorrection(small, { maskImage: makeImage(meta.itk2d.size, { componentType: 'uint8' }), shrinkFactor: 1 })).rejects.toThrow(/mask is empty/)
