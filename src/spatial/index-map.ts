@@ -4,25 +4,30 @@
  *
  * - `ImageBase::TransformIndexToPhysicalPoint`: p[r] = origin[r]; p[r] += M[r][c] · index[c] (c = 0..)
  *   with M = Direction · diag(Spacing);
- * - `ImageBase::TransformPhysicalPointToContinuousIndex`: ci = M⁻¹ · (p − inputOrigin);
+ * - `ImageBase::TransformPhysicalPointToContinuousIndex`: ci = M⁻¹ · (p − inputOrigin), with
+ *   ITK's SVD-based M⁻¹ (itk-matrix.ts);
  * - `ResampleImageFilter::LinearThreadedGenerateData`: per scanline, the continuous indices of
  *   output x = 0 and x = size₀ are mapped, and voxel i gets start + (i / size₀) · (end − start).
  *
  * 2D images are padded to 3D (size 1, unit spacing, identity on the third axis); every added
  * term is an exact zero, so the 2D results are unchanged.
  */
-import { invertMatrix } from '../image'
+import { indexToPhysicalMatrix, itkMatrixInverse } from './itk-matrix'
 
 /** Geometry of an image padded to 3D: size, origin and M = Direction · diag(Spacing) (row-major 3×3). */
 export interface Grid3 {
   size: [number, number, number]
   origin: Float64Array
   m: Float64Array
+  /** The unpadded dim×dim M (ITK inverts this one). */
+  mDim: Float64Array
+  dim: number
 }
 
 /** Pads a 2D or 3D geometry to 3D. */
 export function grid3(size: number[], spacing: number[], origin: number[], direction: ArrayLike<number>): Grid3 {
   const dim = size.length
+  const mDim = indexToPhysicalMatrix(direction, spacing, dim)
   const m = new Float64Array(9)
   const o = new Float64Array(3)
   const s: [number, number, number] = [1, 1, 1]
@@ -30,12 +35,12 @@ export function grid3(size: number[], spacing: number[], origin: number[], direc
     if (r < dim) {
       o[r] = origin[r]
       s[r] = size[r]
-      for (let c = 0; c < dim; c++) m[r * 3 + c] = direction[r * dim + c] * spacing[c]
+      for (let c = 0; c < dim; c++) m[r * 3 + c] = mDim[r * dim + c]
     } else {
       m[r * 3 + r] = 1
     }
   }
-  return { size: s, origin: o, m }
+  return { size: s, origin: o, m, mDim, dim }
 }
 
 export interface IndexMap {
@@ -52,11 +57,15 @@ export interface IndexMap {
 
 /** Builds the index map from an output grid to an input grid. */
 export function makeIndexMap(input: Grid3, output: Grid3): IndexMap {
-  let inverse: Float64Array
+  let small: Float64Array
   try {
-    inverse = invertMatrix(input.m, 3)
+    small = itkMatrixInverse(input.mDim, input.dim)
   } catch {
     throw new Error('resample: the input image direction × spacing matrix is singular')
+  }
+  const inverse = new Float64Array(9)
+  for (let r = 0; r < 3; r++) {
+    for (let c = 0; c < 3; c++) inverse[r * 3 + c] = r < input.dim && c < input.dim ? small[r * input.dim + c] : r === c ? 1 : 0
   }
   const om = output.m
   const oo = output.origin

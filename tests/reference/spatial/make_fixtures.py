@@ -165,6 +165,13 @@ add_case('sameoblique_nearest', 'colin16obl', same, 'nearest')
 add_case('sameoblique_linear', 'colin16obl', same, 'linear')
 add_case('sameoblique_bspline_f32', 'colin16obl', same, 'bspline', 'float32')
 
+# oblique scan upsampled 2x in-plane on its own oblique grid: ci = i/2 hits exact .5 ties, which
+# ITK resolves with the last bits of its SVD-based inverse
+up_obl = dict(size=[40, 40, 12], spacing=[0.45, 0.45, 0.6], origin=list(inputs['colin16obl']['origin']),
+              direction=list(inputs['colin16obl']['direction']))
+add_case('sameoblique_up2_nearest', 'colin16obl', up_obl, 'nearest')
+add_case('sameoblique_up2_linear', 'colin16obl', up_obl, 'linear')
+
 # tiny input (12x10x8 < the prefilter horizon of 18): exact mirror initialisation branch
 small = centred(inputs['colinsmall'], [0.6, 0.6, 0.6], [22, 18, 16], rot(-15, 8), [0.3, 0.2, -0.4])
 add_case('small_bspline', 'colinsmall', small, 'bspline')
@@ -181,6 +188,24 @@ ct_up = geometry_from(inputs['ct2d'], [-2, 100], [0.661468 / 2, 0.661468 / 2], [
 add_case('ct_up2_nearest', 'ct2d', ct_up, 'nearest')
 add_case('ct_up2_linear', 'ct2d', ct_up, 'linear')
 add_case('ct_up2_bspline', 'ct2d', ct_up, 'bspline')
+
+# ITK's PhysicalPointToIndex (vnl_svd inverse) for random oblique geometries, 2D and 3D
+rng = np.random.default_rng(20261123)
+matrices = []
+for trial in range(60):
+    dim = 2 if trial % 3 == 0 else 3
+    q, _ = np.linalg.qr(rng.normal(size=(dim, dim)))
+    if trial % 5 == 0:
+        q = np.eye(dim)[rng.permutation(dim)] * rng.choice([-1.0, 1.0], size=dim)  # permuted/flipped axes
+    spacing = [float(v) for v in np.round(rng.uniform(0.3, 3.0, size=dim), rng.integers(1, 6))]
+    direction = [float(v) for v in q.ravel()]
+    res = subprocess.run([TOOL, '--inverse', str(dim)] + [repr(v) for v in spacing + direction],
+                         capture_output=True, text=True, check=True)
+    cols = [float(v) for v in res.stdout.split()]
+    inv = [cols[j * dim + i] for i in range(dim) for j in range(dim)]  # printed column by column
+    matrices.append(dict(spacing=spacing, direction=direction, itkPhysicalPointToIndex=inv))
+with open(os.path.join(FIX, 'inverses.json'), 'w') as f:
+    json.dump(matrices, f)
 
 with open(os.path.join(FIX, 'cases.json'), 'w') as f:
     json.dump(dict(generator='ITK 5.2 itk::ResampleImageFilter + IdentityTransform (tests/reference/spatial/itk-resample)',

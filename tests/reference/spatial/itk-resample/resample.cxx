@@ -1,6 +1,7 @@
 // Reference resampler: ITK 5.2 itk::ResampleImageFilter with an identity transform.
 //
 // Usage: itk-resample <params.txt>
+//        itk-resample --inverse <dim> <spacing[dim]> <direction[dim*dim]>   (prints p2i only)
 // params.txt holds whitespace-separated tokens, in this order:
 //   dim inType outType interpolator defaultValue inputRaw outputRaw
 //   inSize[dim] inSpacing[dim] inOrigin[dim] inDirection[dim*dim, row-major]
@@ -128,8 +129,41 @@ int dispatch(const Params & p)
   return 1;
 }
 
+template <unsigned D>
+int printInverse(char ** argv)
+{
+  // ImageBase's PhysicalPointToIndex (vnl_svd inverse of Direction * diag(Spacing)), column by column.
+  using ImageType = itk::Image<float, D>;
+  auto img = ImageType::New();
+  typename ImageType::SpacingType spacing;
+  typename ImageType::DirectionType dir;
+  for (unsigned i = 0; i < D; i++) spacing[i] = std::stod(argv[i]);
+  for (unsigned i = 0; i < D; i++)
+    for (unsigned j = 0; j < D; j++) dir[i][j] = std::stod(argv[D + i * D + j]);
+  img->SetSpacing(spacing);
+  img->SetDirection(dir);
+  for (unsigned j = 0; j < D; j++)
+  {
+    typename ImageType::PointType e;
+    e.Fill(0.0);
+    e[j] = 1.0;
+    itk::ContinuousIndex<double, D> c;
+    img->TransformPhysicalPointToContinuousIndex(e, c);
+    for (unsigned i = 0; i < D; i++) std::printf("%.17g\n", c[i]);
+  }
+  return 0;
+}
+
 int main(int argc, char ** argv)
 {
+  if (argc > 2 && std::string(argv[1]) == "--inverse")
+  {
+    const int d = std::atoi(argv[2]);
+    if (d == 2 && argc == 3 + 2 + 4) return printInverse<2>(argv + 3);
+    if (d == 3 && argc == 3 + 3 + 9) return printInverse<3>(argv + 3);
+    std::cerr << "usage: itk-resample --inverse dim spacing... direction...\n";
+    return 1;
+  }
   if (argc != 2) { std::cerr << "usage: itk-resample params.txt\n"; return 1; }
   std::ifstream s(argv[1]);
   Params p;
