@@ -83,7 +83,10 @@ function makeYielder(): () => Promise<void> {
  * convergenceThreshold 0.001, splineOrder 3, numberOfControlPoints 4, numberOfHistogramBins
  * 200, biasFieldFullWidthAtHalfMaximum 0.15, wienerFilterNoise 0.01. 2D and 3D scalar images.
  * As in ITK, the B-spline domain is the image's index extent (origin, spacing and direction do
- * not change the result), and the field is defined up to a constant factor.
+ * not change the result), and the field is defined up to a constant factor. As in the ITK /
+ * SimpleITK / ANTs tools, step 4 maps the full grid's extent onto the lattice domain that the
+ * shrunk grid (voxels offset … offset + (m − 1)·f) was fitted on, a stretch of under f/2 voxels
+ * at each end that the tools accept.
  */
 export async function n4BiasFieldCorrection(image: Image, options: N4Options = {}): Promise<N4Result> {
   const op = 'n4BiasFieldCorrection'
