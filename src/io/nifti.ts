@@ -22,6 +22,11 @@ export interface ReadNiftiOptions {
   onProgress?: (fraction: number, message?: string) => void
   /** Cancels the read between decompression chunks. */
   signal?: AbortSignal
+  /**
+   * readNifti only: gunzip with the platform's DecompressionStream when it exists (browsers,
+   * Node ≥ 18), else with fflate. Default: true. readNiftiSync always uses fflate.
+   */
+  nativeGunzip?: boolean
 }
 
 interface DatatypeInfo {
@@ -78,70 +83,117 @@ function gzipError(e: unknown): Error {
   return new Error(`Corrupt gzip data: ${msg}`)
 }
 
+type Plan = (head: Uint8Array) => { start: number; dataBytes: number }
+
 /**
- * Decompresses gzip `bytes`, first only far enough to read the header: `plan` looks at the
- * header bytes and returns the total decompressed size needed (checked before allocating);
- * decompression then writes straight into one buffer of that size.
+ * Collects decompressed chunks: first only far enough to read the header, then `plan` looks at
+ * the header bytes and returns where the pixel data start and how many bytes they take (sizes
+ * are checked there, before allocating). The pixel bytes are then written straight into one
+ * buffer of that size, which becomes the image's buffer (no further copy).
  */
-function gunzipPlanned(
-  bytes: Uint8Array,
-  plan: (head: Uint8Array) => number,
-  options: ReadNiftiOptions,
-): { data: Uint8Array; length: number } {
-  const CHUNK = 1 << 20
+function plannedSink(plan: Plan) {
   let head: Uint8Array | null = new Uint8Array(0)
-  let out: Uint8Array | null = null
-  let length = 0
-  let needed = 0
-  let done = false
+  let data: Uint8Array | null = null
+  let start = 0
+  let end = 0
+  let pos = 0 // decompressed bytes seen so far
+  let complete = false
   let planError: unknown = null
-  const sink = (chunk: Uint8Array): void => {
-    if (done) return
-    if (out === null) {
-      const merged: Uint8Array = new Uint8Array(head!.length + chunk.length)
-      merged.set(head!)
-      merged.set(chunk, head!.length)
-      head = merged
-      // A NIfTI-2 header needs 540 bytes; wait for them unless this is a NIfTI-1 header.
-      if (head.length < NIFTI2_HEADER_SIZE && !(head.length >= NIFTI1_HEADER_SIZE && looksNifti1(head))) return
-      try {
-        needed = plan(head)
-      } catch (e) {
-        planError = e
-        done = true
-        return
-      }
-      out = new Uint8Array(needed)
-      const n = Math.min(head.length, needed)
-      out.set(head.subarray(0, n))
-      length = n
-      head = null
-    } else {
-      const n = Math.min(chunk.length, needed - length)
-      out.set(n === chunk.length ? chunk : chunk.subarray(0, n), length)
-      length += n
-    }
-    if (length >= needed) done = true
+  const take = (chunk: Uint8Array, at: number): void => {
+    // copy the part of chunk (covering [at, at + length)) that falls in [start, end)
+    const a = Math.max(at, start)
+    const b = Math.min(at + chunk.length, end)
+    if (b > a) data!.set(chunk.subarray(a - at, b - at), a - start)
   }
-  const gz = new Gunzip((chunk) => sink(chunk))
+  return {
+    push(chunk: Uint8Array): void {
+      if (complete) return
+      if (data === null) {
+        const merged: Uint8Array = new Uint8Array(head!.length + chunk.length)
+        merged.set(head!)
+        merged.set(chunk, head!.length)
+        head = merged
+        pos = head.length
+        // A NIfTI-2 header needs 540 bytes; wait for them unless this is a NIfTI-1 header.
+        if (head.length < NIFTI2_HEADER_SIZE && !(head.length >= NIFTI1_HEADER_SIZE && looksNifti1(head))) return
+        try {
+          const p = plan(head)
+          start = p.start
+          end = p.start + p.dataBytes
+        } catch (e) {
+          planError = e
+          complete = true
+          return
+        }
+        data = new Uint8Array(end - start)
+        take(head, 0)
+        head = null
+      } else {
+        take(chunk, pos)
+        pos += chunk.length
+      }
+      if (pos >= end) complete = true
+    },
+    get complete(): boolean {
+      return complete
+    },
+    get planError(): unknown {
+      return planError
+    },
+    finish(): { data: Uint8Array; length: number } {
+      if (planError !== null) throw planError
+      if (data === null) {
+        // Stream ended before a full header: let the header parser report what is wrong.
+        plan(head ?? new Uint8Array(0))
+        throw new Error('Truncated NIfTI file: the gzip stream ends inside the header')
+      }
+      return { data, length: Math.max(0, Math.min(pos, end) - start) }
+    },
+  }
+}
+
+/** Decompresses with fflate (pure JS, synchronous), in 1 MiB input chunks. */
+function gunzipPlanned(bytes: Uint8Array, plan: Plan, options: ReadNiftiOptions): { data: Uint8Array; length: number } {
+  const CHUNK = 1 << 20
+  const sink = plannedSink(plan)
+  const gz = new Gunzip((chunk) => sink.push(chunk))
   try {
-    for (let pos = 0; pos < bytes.length && !done; pos += CHUNK) {
+    for (let at = 0; at < bytes.length && !sink.complete; at += CHUNK) {
       options.signal?.throwIfAborted()
-      const end = Math.min(bytes.length, pos + CHUNK)
-      gz.push(bytes.subarray(pos, end), end === bytes.length)
-      options.onProgress?.(0.9 * (end / bytes.length), 'decompressing')
+      const stop = Math.min(bytes.length, at + CHUNK)
+      gz.push(bytes.subarray(at, stop), stop === bytes.length)
+      options.onProgress?.(0.9 * (stop / bytes.length), 'decompressing')
     }
   } catch (e) {
     if (options.signal?.aborted) throw e
-    if (planError === null) throw gzipError(e)
+    if (sink.planError === null) throw gzipError(e)
   }
-  if (planError !== null) throw planError
-  if (out === null) {
-    // Stream ended before a full header: let the header parser report what is wrong.
-    plan(head ?? new Uint8Array(0))
-    throw new Error('Truncated NIfTI file: the gzip stream ends inside the header')
+  return sink.finish()
+}
+
+/** Decompresses with the platform's native DecompressionStream (browsers, Node ≥ 18): ~3× faster than fflate. */
+async function gunzipPlannedNative(bytes: Uint8Array, plan: Plan, options: ReadNiftiOptions): Promise<{ data: Uint8Array; length: number }> {
+  const sink = plannedSink(plan)
+  const input = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'))
+  const reader = input.getReader()
+  let out = 0
+  try {
+    for (;;) {
+      options.signal?.throwIfAborted()
+      const { value, done } = await reader.read()
+      if (done) break
+      sink.push(value)
+      out += value.length
+      if (sink.complete) break
+      options.onProgress?.(Math.min(0.9, out / Math.max(1, 4 * bytes.length)), 'decompressing')
+    }
+  } catch (e) {
+    if (options.signal?.aborted) throw e
+    if (sink.planError === null) throw gzipError(e)
+  } finally {
+    reader.cancel().catch(() => undefined)
   }
-  return { data: out, length }
+  return sink.finish()
 }
 
 function looksNifti1(head: Uint8Array): boolean {
@@ -226,9 +278,10 @@ const ARRAYS = {
 } as const
 
 /** Copies the stored pixels into a typed array of the on-disk type, swapping bytes if needed. */
-function decodeStored(src: Uint8Array, h: NiftiHeader, info: DatatypeInfo): TypedArray {
+function decodeStored(src: Uint8Array, h: NiftiHeader, info: DatatypeInfo, owned: boolean): TypedArray {
   const ct = DATATYPES[h.datatype].componentType
-  const bytes = new Uint8Array(src) // own, aligned copy
+  // an own, aligned buffer: the decompressed pixels are used as they are, a caller's buffer is copied
+  const bytes = owned && src.byteOffset === 0 && src.byteLength === src.buffer.byteLength ? src : new Uint8Array(src)
   const w = info.bytes
   if (w > 1 && h.littleEndian !== HOST_LITTLE_ENDIAN) {
     for (let i = 0; i < bytes.length; i += w) {
@@ -239,7 +292,7 @@ function decodeStored(src: Uint8Array, h: NiftiHeader, info: DatatypeInfo): Type
       }
     }
   }
-  return new ARRAYS[ct](bytes.buffer, 0, bytes.length / w)
+  return new ARRAYS[ct](bytes.buffer as ArrayBuffer, 0, bytes.length / w)
 }
 
 /** scl_slope/scl_inter as ITK applies them: integers go through float32, floats keep their type. */
@@ -295,10 +348,10 @@ function metadataOf(h: NiftiHeader, choice: string): Metadata {
   return m
 }
 
-function buildImage(h: NiftiHeader, layout: Layout, pixels: Uint8Array, options: ReadNiftiOptions): Image {
+function buildImage(h: NiftiHeader, layout: Layout, pixels: Uint8Array, owned: boolean, options: ReadNiftiOptions): Image {
   const geometry = niftiGeometry(h, layout.dimension)
   options.signal?.throwIfAborted()
-  let data = decodeStored(pixels, h, DATATYPES[h.datatype])
+  let data = decodeStored(pixels, h, DATATYPES[h.datatype], owned)
   if (layout.rescale) data = rescaleData(data, layout)
   if (layout.planarComponents) data = interleave(data, layout.components)
   options.onProgress?.(1, 'done')
@@ -341,36 +394,46 @@ function missing(what: string, have: number, need: number): Error {
  * {@link NIFTI_MAX_BYTES} (checked before allocating).
  */
 export async function readNifti(buffer: ArrayBuffer | Uint8Array, options: ReadNiftiOptions = {}): Promise<Image> {
-  return readNiftiSync(buffer, options)
+  const input = toBytes(buffer)
+  if (!isGzip(input) || typeof DecompressionStream === 'undefined' || options.nativeGunzip === false) return readNiftiSync(input, options)
+  const { plan, state } = singleFilePlan()
+  const { data, length } = await gunzipPlannedNative(input, plan, options)
+  return finishGzip(state, data, length, options)
 }
 
 /** Synchronous {@link readNifti}. */
 export function readNiftiSync(buffer: ArrayBuffer | Uint8Array, options: ReadNiftiOptions = {}): Image {
   const input = toBytes(buffer)
-  let h: NiftiHeader | undefined
-  let layout: Layout | undefined
-  const plan = (head: Uint8Array): number => {
-    h = parseNiftiHeader(head)
+  const { plan, state } = singleFilePlan()
+  if (isGzip(input)) {
+    const { data, length } = gunzipPlanned(input, plan, options)
+    return finishGzip(state, data, length, options)
+  }
+  const { start, dataBytes } = plan(input)
+  if (input.length < start + dataBytes) throw missing('file', input.length, start + dataBytes)
+  return buildImage(state.h!, state.layout!, input.subarray(start, start + dataBytes), false, options)
+}
+
+function singleFilePlan(): { plan: Plan; state: { h?: NiftiHeader; layout?: Layout } } {
+  const state: { h?: NiftiHeader; layout?: Layout } = {}
+  const plan: Plan = (head) => {
+    const h = parseNiftiHeader(head)
     if (!h.singleFile) {
       throw new Error(`This is the header of a NIfTI .hdr/.img pair (magic "${h.magic}"): read it with readNiftiPair(hdr, img)`)
     }
-    layout = layoutOf(h)
-    return singleFileOffset(h) + layout.dataBytes
+    state.h = h
+    state.layout = layoutOf(h)
+    return { start: singleFileOffset(h), dataBytes: state.layout.dataBytes }
   }
-  let bytes: Uint8Array
-  let length: number
-  if (isGzip(input)) {
-    ;({ data: bytes, length } = gunzipPlanned(input, plan, options))
-  } else {
-    plan(input)
-    bytes = input
-    length = input.length
-  }
-  const header = h!
-  const lay = layout!
-  const start = singleFileOffset(header)
-  if (length < start + lay.dataBytes) throw missing(isGzip(input) ? 'file (after decompression)' : 'file', length, start + lay.dataBytes)
-  return buildImage(header, lay, bytes.subarray(start, start + lay.dataBytes), options)
+  return { plan, state }
+}
+
+function finishGzip(state: { h?: NiftiHeader; layout?: Layout }, data: Uint8Array, length: number, options: ReadNiftiOptions): Image {
+  const h = state.h!
+  const layout = state.layout!
+  const start = singleFileOffset(h)
+  if (length < layout.dataBytes) throw missing('file (after decompression)', start + length, start + layout.dataBytes)
+  return buildImage(h, layout, data, true, options)
 }
 
 /**
@@ -386,7 +449,7 @@ export async function readNiftiPair(hdr: ArrayBuffer | Uint8Array, img: ArrayBuf
   if (isGzip(ib)) ib = gunzipAll(ib)
   const start = Math.max(0, Math.floor(h.voxOffset))
   if (ib.length < start + layout.dataBytes) throw missing('.img file', ib.length, start + layout.dataBytes)
-  return buildImage(h, layout, ib.subarray(start, start + layout.dataBytes), options)
+  return buildImage(h, layout, ib.subarray(start, start + layout.dataBytes), false, options)
 }
 
 function gunzipAll(bytes: Uint8Array): Uint8Array {
