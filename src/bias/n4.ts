@@ -85,8 +85,8 @@ function makeYielder(): () => Promise<void> {
  * As in ITK, the B-spline domain is the image's index extent (origin, spacing and direction do
  * not change the result), and the field is defined up to a constant factor. As in the ITK /
  * SimpleITK / ANTs tools, step 4 maps the full grid's extent onto the lattice domain that the
- * shrunk grid (voxels offset … offset + (m − 1)·f) was fitted on, a stretch of under f/2 voxels
- * at each end that the tools accept.
+ * shrunk grid (voxels offset … offset + (m − 1)·f) was fitted on, a stretch of at most f − 1
+ * voxels at each end that the tools accept.
  */
 export async function n4BiasFieldCorrection(image: Image, options: N4Options = {}): Promise<N4Result> {
   const op = 'n4BiasFieldCorrection'
