@@ -138,7 +138,7 @@ def ball_or_disk(ndim, r):
     return morphology.ball(r) if ndim == 3 else morphology.disk(r)
 
 
-morph_inputs = [('blobs3', blobs3, [1, 2, 3]), ('colin_mask', colin_mask, [1, 2]), ('ct_bone', ct_bone, [1, 2, 4]),
+morph_inputs = [('blobs3', blobs3, [1, 2, 3, 7]), ('colin_mask', colin_mask, [1, 2]), ('ct_bone', ct_bone, [1, 2, 4, 8]),
                 ('blobs2', blobs2, [1, 3]), ('holes', holes, [2])]
 scipy_ops = {'erode': ndi.binary_erosion, 'dilate': ndi.binary_dilation, 'open': ndi.binary_opening, 'close': ndi.binary_closing}
 for name, mask, radii in morph_inputs:
