@@ -243,6 +243,14 @@ function bsplineAxis(ci: number, n: number, stride: number, w: Float64Array, idx
   for (let q = 0; q < 4; q++) idx[o + q] = mirror(base + q, n) * stride
 }
 
+/**
+ * ITK's lerp a + (b − a)·d; d = 0 means ITK skipped that axis (distance ≤ 0 or no next voxel), so
+ * `a` is returned as is (identical for finite values, and keeps ±Infinity instead of NaN).
+ */
+function lerp(a: number, b: number, d: number): number {
+  return d === 0 ? a : a + (b - a) * d
+}
+
 // ---------------------------------------------------------------------------------------------
 // Separable (axis-aligned) path.
 
@@ -321,7 +329,8 @@ function linearSeparable(src: Source, dst: Target, axes: AxisTables, progress: (
       const r = y * nx
       for (let i = 0; i < nx; i++) {
         const a = inData[base + x0[i]]
-        rows[r + i] = a + (inData[base + x1[i]] - a) * dx[i]
+        const d = dx[i]
+        rows[r + i] = d === 0 ? a : a + (inData[base + x1[i]] - a) * d
       }
     }
     for (let j = 0; j < ny; j++) {
@@ -330,9 +339,12 @@ function linearSeparable(src: Source, dst: Target, axes: AxisTables, progress: (
       const rb = y1[j] * nx
       const d = dy[j]
       const q = j * nx
-      for (let i = 0; i < nx; i++) {
-        const a = rows[ra + i]
-        pl[q + i] = a + (rows[rb + i] - a) * d
+      if (d === 0) pl.set(rows.subarray(ra, ra + nx), q)
+      else {
+        for (let i = 0; i < nx; i++) {
+          const a = rows[ra + i]
+          pl[q + i] = a + (rows[rb + i] - a) * d
+        }
       }
     }
     return pl
@@ -362,7 +374,7 @@ function linearSeparable(src: Source, dst: Target, axes: AxisTables, progress: (
           continue
         }
         const a = A[q + i]
-        const v = a + (B[q + i] - a) * d
+        const v = d === 0 ? a : a + (B[q + i] - a) * d
         out[p] = v <= min ? min : v >= max ? max : v
       }
     }
@@ -499,17 +511,11 @@ function generalPath(
           const rb = li0[2] * nxy + li1[1] * snx // z0 y1
           const rc = li1[2] * nxy + li0[1] * snx // z1 y0
           const rd = li1[2] * nxy + li1[1] * snx // z1 y1
-          let q = inData[ra + x0]
-          const vx00 = q + (inData[ra + x1] - q) * dx
-          q = inData[rb + x0]
-          const vx10 = q + (inData[rb + x1] - q) * dx
-          q = inData[rc + x0]
-          const vx01 = q + (inData[rc + x1] - q) * dx
-          q = inData[rd + x0]
-          const vx11 = q + (inData[rd + x1] - q) * dx
-          const vxx0 = vx00 + (vx10 - vx00) * ld[1]
-          const vxx1 = vx01 + (vx11 - vx01) * ld[1]
-          v = vxx0 + (vxx1 - vxx0) * ld[2]
+          v = lerp(
+            lerp(lerp(inData[ra + x0], inData[ra + x1], dx), lerp(inData[rb + x0], inData[rb + x1], dx), ld[1]),
+            lerp(lerp(inData[rc + x0], inData[rc + x1], dx), lerp(inData[rd + x0], inData[rd + x1], dx), ld[1]),
+            ld[2],
+          )
         } else {
           bsplineAxis(cx, snx, 1, wx, ix, 0)
           bsplineAxis(cy, sny, snx, wy, iy, 0)

@@ -104,7 +104,7 @@ def centred(inp, spacing, size, direction, shift):
 
 
 def to_spacing(inp, spacing):
-    size = [max(1, int(round(n * s / t))) for n, s, t in zip(inp['size'], inp['spacing'], spacing)]
+    size = [max(1, math.floor(n * s / t + 0.5)) for n, s, t in zip(inp["size"], inp["spacing"], spacing)]  # half up, like Math.round
     return dict(size=size, spacing=list(map(float, spacing)), origin=list(inp['origin']), direction=list(inp['direction']))
 
 
