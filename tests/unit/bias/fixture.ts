@@ -1,9 +1,10 @@
 /** Loads the N4 fixtures of tests/reference/bias (written by make_fixture.py). */
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 
-export const refDir = join(__dirname, '..', '..', 'reference', 'bias')
+export const refDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'reference', 'bias')
 
 export interface FixtureMeta {
   size: [number, number, number]

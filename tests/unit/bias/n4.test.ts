@@ -64,7 +64,7 @@ describe('n4BiasFieldCorrection vs ITK 5.2 (Colin27 3 mm with a known field)', (
     const wm = loadU8('wm.u8.gz')
     const before = coefficientOfVariation(image.data as Float32Array, wm)
     const after = coefficientOfVariation(withMask.corrected.data as Float32Array, wm)
-    // Measured: 0.0997 → 0.0595.
+    // Measured: 0.0997 → 0.0520 (−48 %).
     expect(after).toBeLessThan(0.7 * before)
   })
 
