@@ -84,9 +84,25 @@ export function decodeStoredFrame(file: FileInfo, frame: number, out: Float64Arr
   }
 }
 
-/** Smallest and largest value a frame can store (from BitsStored and PixelRepresentation). */
-export function storedRange(file: FileInfo): [number, number] {
-  return file.pixelRepresentation === 1
-    ? [-(2 ** (file.bitsStored - 1)), 2 ** (file.bitsStored - 1) - 1]
-    : [0, 2 ** file.bitsStored - 1]
+/**
+ * A zero-copy typed-array view of frame `frame`'s stored values when no conversion is needed
+ * (little endian, one sample, BitsStored = BitsAllocated, aligned offset); otherwise null and
+ * {@link decodeStoredFrame} must be used.
+ */
+export function storedFrameView(file: FileInfo, frame: number): Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | null {
+  const ba = file.bitsAllocated
+  if (file.samplesPerPixel !== 1 || file.bitsStored !== ba || file.highBit !== ba - 1) return null
+  if (!file.parsed.littleEndian && ba !== 8) return null
+  // Typed arrays read the platform's byte order; DICOM little endian matches all current platforms.
+  if (ba !== 8 && !LITTLE_ENDIAN_PLATFORM) return null
+  const bytes = file.parsed.byteArray
+  const n = file.rows * file.columns
+  const at = bytes.byteOffset + file.pixel!.dataOffset + frame * frameBytes(file)
+  const signed = file.pixelRepresentation === 1
+  if (ba === 8) return signed ? new Int8Array(bytes.buffer, at, n) : new Uint8Array(bytes.buffer, at, n)
+  if (at % (ba >> 3) !== 0) return null
+  if (ba === 16) return signed ? new Int16Array(bytes.buffer, at, n) : new Uint16Array(bytes.buffer, at, n)
+  return signed ? new Int32Array(bytes.buffer, at, n) : new Uint32Array(bytes.buffer, at, n)
 }
+
+const LITTLE_ENDIAN_PLATFORM = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1

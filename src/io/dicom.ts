@@ -13,7 +13,7 @@ import { allocateData, makeImage, type ComponentType, type Image, type Metadata,
 import { DicomError } from './dicom-errors'
 import { decodeWithItkWasm } from './dicom-itk-wasm'
 import { NATIVE_TRANSFER_SYNTAXES, parseDicomBytes, type ParsedDicom } from './dicom-parse'
-import { checkNativePixelFormat, decodeStoredFrame, storedRange } from './dicom-pixels'
+import { checkNativePixelFormat, decodeStoredFrame, storedFrameView } from './dicom-pixels'
 import { cross, dot, nums, readFileInfo, readFrames, str, type FileInfo, type FrameInfo } from './dicom-slices'
 import { describeTransferSyntax, sopClassName } from './dicom-tags'
 
@@ -277,6 +277,22 @@ function fitsInt16(min: number, max: number): boolean {
   return min >= -32768 && max <= 32767
 }
 
+/**
+ * out[off + i] = src[i] · slope + intercept for i < n; returns the [min, max] of the written values
+ * (before any int16 wrap-around, so the caller can tell whether int16 was exact).
+ */
+function rescaleInto(src: ArrayLike<number>, out: Int16Array | Float32Array, off: number, n: number, slope: number, intercept: number): [number, number] {
+  let lo = Infinity
+  let hi = -Infinity
+  for (let i = 0; i < n; i++) {
+    const v = src[i] * slope + intercept
+    if (v < lo) lo = v
+    if (v > hi) hi = v
+    out[off + i] = v
+  }
+  return [lo, hi]
+}
+
 /** Decodes uncompressed frames into the output volume (int16 when exact, else float32). */
 function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, progress0: number): { data: TypedArray; components: number } {
   const file0 = sorted[0].file
@@ -296,42 +312,29 @@ function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, prog
     }
     return { data, components }
   }
+  // int16 when every slice has slope 1 and an integer intercept and the values fit (decided while
+  // writing; in the rare case they do not fit, the volume is written again as float32).
   const integerRescale = sorted.every((s) => s.slope === 1 && Number.isInteger(s.intercept))
-  let type: ComponentType = 'float32'
-  if (integerRescale) {
-    // Decide from the possible stored range when it suffices, else from the actual values.
-    let fits = sorted.every((s) => {
-      const [lo, hi] = storedRange(s.file)
-      return fitsInt16(lo + s.intercept, hi + s.intercept)
-    })
-    if (!fits) {
-      let min = Infinity
-      let max = -Infinity
-      for (const s of sorted) {
-        options.signal?.throwIfAborted()
-        decodeStoredFrame(s.file, s.frame, scratch)
-        for (let i = 0; i < perFrame; i++) {
-          const v = scratch[i] + s.intercept
-          if (v < min) min = v
-          if (v > max) max = v
-        }
+  const write = (type: 'int16' | 'float32'): { data: Int16Array | Float32Array; fits: boolean } => {
+    const data = allocateData(type, perFrame * nz) as Int16Array | Float32Array
+    let fits = true
+    for (let z = 0; z < nz; z++) {
+      options.signal?.throwIfAborted()
+      const s = sorted[z]
+      const view = storedFrameView(s.file, s.frame)
+      if (!view) decodeStoredFrame(s.file, s.frame, scratch)
+      const range = rescaleInto(view ?? scratch, data, z * perFrame, perFrame, s.slope, s.intercept)
+      if (type === 'int16' && !fitsInt16(range[0], range[1])) {
+        fits = false
+        break
       }
-      fits = fitsInt16(min, max)
+      options.onProgress?.(progress0 + ((1 - progress0) * (z + 1)) / nz, `decoded slice ${z + 1}/${nz}`)
     }
-    if (fits) type = 'int16'
+    return { data, fits }
   }
-  const data = allocateData(type, perFrame * nz) as Int16Array | Float32Array
-  for (let z = 0; z < nz; z++) {
-    options.signal?.throwIfAborted()
-    const s = sorted[z]
-    decodeStoredFrame(s.file, s.frame, scratch)
-    const off = z * perFrame
-    const slope = s.slope
-    const intercept = s.intercept
-    if (slope === 1 && intercept === 0) data.set(scratch, off)
-    else for (let i = 0; i < perFrame; i++) data[off + i] = scratch[i] * slope + intercept
-    options.onProgress?.(progress0 + ((1 - progress0) * (z + 1)) / nz, `decoded slice ${z + 1}/${nz}`)
-  }
+  let out = integerRescale ? write('int16') : null
+  if (!out || !out.fits) out = write('float32')
+  const data = out.data
   return { data, components: 1 }
 }
 
@@ -463,6 +466,12 @@ function buildMetadata(series: FileInfo[], geo: Geometry, decoder: string, skipp
  * SERIES_NOT_FOUND, UNSUPPORTED_TRANSFER_SYNTAX, UNSUPPORTED_PIXEL_FORMAT.
  */
 export async function readDicomSeries(files: DicomInput[], options: ReadDicomSeriesOptions = {}): Promise<Image> {
+  if (options.onProgress) {
+    // Never report going backwards (the int16 → float32 rewrite restarts the slice loop).
+    const report = options.onProgress
+    let last = -1
+    options = { ...options, onProgress: (f, m) => { if (f >= last) { last = f; report(f, m) } } }
+  }
   const loaded = await loadInputs(files, options.signal)
   const { infos, skipped } = parseAll(loaded, options, 0.3)
   const series = selectSeries(infos, options.seriesInstanceUID)
