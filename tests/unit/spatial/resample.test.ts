@@ -147,10 +147,13 @@ describe('resample semantics', () => {
 
   it('linear keeps ±Infinity where ITK skips an axis (distance 0) instead of producing NaN', () => {
     const img = makeImage([3, 2], { data: Float32Array.from([1, Infinity, 3, 4, 5, 6]) })
-    const at = (x: number, y: number) => resample(img, { size: [1, 1], origin: [x, y], interpolator: 'linear' }).data![0]
+    const at = (x: number, y: number) =>
+      resample(img, { size: [1, 1], origin: [x, y], interpolator: 'linear', outputComponentType: 'float64' }).data![0]
     expect(at(1, 0)).toBe(Infinity) // on the voxel: ITK returns it without lerping (a naive (b − a)·0 gives NaN)
     expect(at(1.0, 0.5)).toBeNaN() // y lerp Inf + (5 − Inf)·0.5, as ITK computes it
     expect(at(0.5, 0)).toBe(Infinity) // x lerp 1 + (Inf − 1)·0.5
+    // float32 output: ITK's CastComponentWithBoundsChecking clamps to ±FLT_MAX
+    expect(resample(img, { size: [1, 1], origin: [1, 0] }).data![0]).toBe(3.4028234663852886e38)
   })
 
   it('identity geometry reproduces the input (nearest, linear exactly; B-spline is interpolating up to ITK’s 1e-10 prefilter tolerance)', () => {
