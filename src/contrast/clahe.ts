@@ -25,16 +25,25 @@ export interface ClaheOptions extends Uint8InputOptions {
 
 const HIST_SIZE = 256
 const fround = Math.fround
+/** Distance from a rounding boundary below which a pixel is interpolated in exact float32. */
+const NEAR_TIE = 1e-3
+/** (q + ROUND) - ROUND rounds a float64 0 ≤ q < 2^51 to an integer, ties to even (the FPU default). */
+const ROUND = 6755399441055744 // 1.5 · 2^52
 
 /** Scratch buffers reused across the slices of a volume. */
 interface Workspace {
   hist: Int32Array
+  /** Two sets of tile histograms (alternate pixels go to each, to halve store-to-load stalls). */
+  hist2: Int32Array
   lut: Uint8ClampedArray
   padded: Uint8Array
-  ind1: Int32Array
-  ind2: Int32Array
   xa: Float64Array
   xa1: Float64Array
+  segStart: Int32Array
+  segInd1: Int32Array
+  segInd2: Int32Array
+  /** Bilinear coefficients of one band of tile rows: [segment][value][a, c−a, b−a, d−c−b+a]. */
+  coef: Float64Array
 }
 
 /** OpenCV's `borderInterpolate` for BORDER_REFLECT_101 (gfedcb|abcdefgh|gfedcba), any overshoot. */
@@ -47,7 +56,7 @@ function reflect101(p: number, len: number): number {
 /**
  * CLAHE of a 2D image or, for a 3D volume, of each z slice independently (as 2D images; there is
  * no 3D tiling). Matches OpenCV 4.x `cv::createCLAHE(clipLimit, tileGridSize)->apply(src)` on
- * 8-bit input, including:
+ * 8-bit input bit for bit, including:
  * - tiles of size floor(W / tilesX) × floor(H / tilesY); when W or H is not a multiple of the grid,
  *   the image used for the tile histograms is first extended at the right and bottom with
  *   BORDER_REFLECT_101 by tilesX − W mod tilesX columns and tilesY − H mod tilesY rows (both,
@@ -86,15 +95,25 @@ function makeWorkspace(width: number, height: number, tilesX: number, tilesY: nu
   const pw = divisible ? width : width + tilesX - (width % tilesX)
   const ph = divisible ? height : height + tilesY - (height % tilesY)
   const tiles = tilesX * tilesY
+  const segments = Math.min(tilesX + 1, width)
   return {
     hist: new Int32Array(tiles * HIST_SIZE),
+    hist2: new Int32Array(2 * tiles * HIST_SIZE),
     lut: new Uint8ClampedArray(tiles * HIST_SIZE),
     padded: new Uint8Array(divisible ? 0 : pw * ph),
-    ind1: new Int32Array(width),
-    ind2: new Int32Array(width),
     xa: new Float64Array(width),
     xa1: new Float64Array(width),
+    segStart: new Int32Array(width + 1),
+    segInd1: new Int32Array(width),
+    segInd2: new Int32Array(width),
+    // Only used when the tiles are large enough for the table to pay off (see interpolate).
+    coef: new Float64Array(useCoefficientTable(width, height, tilesX, tilesY) ? segments * HIST_SIZE * 4 : 0),
   }
+}
+
+/** The per-band coefficient table costs ~(tilesX+1)(tilesY+1)·256 entries: worth it for big tiles. */
+function useCoefficientTable(width: number, height: number, tilesX: number, tilesY: number): boolean {
+  return (tilesX + 1) * (tilesY + 1) * HIST_SIZE * 4 <= width * height
 }
 
 function claheSlice(
@@ -126,8 +145,50 @@ function claheSlice(
     clipLimit = Math.max(Math.min(Math.trunc((clipLimitFactor * tileArea) / HIST_SIZE), 0x7fffffff), 1)
   }
 
-  // Tile histograms, scanned row by row through the (padded) image.
-  const { hist, lut } = ws
+  tileHistograms(lsrc, pw, tileW, tileH, tilesX, tilesY, ws)
+  histogramsToLuts(ws.hist, ws.lut, tilesX * tilesY, clipLimit, lutScale)
+  interpolate(src, width, height, dst, tileW, tileH, tilesX, tilesY, ws)
+}
+
+/** Histogram of every tile, scanned row by row through the (padded) image. */
+function tileHistograms(
+  lsrc: Uint8Array, pw: number, tileW: number, tileH: number, tilesX: number, tilesY: number, ws: Workspace,
+): void {
+  const hist = ws.hist
+  if (tileW % 8 === 0 && lsrc.byteOffset % 4 === 0) {
+    // Eight pixels per step as two 32-bit loads (byte order is irrelevant to a histogram);
+    // alternate pixels count into a second set of histograms (the upper half of hist2) so runs
+    // of equal values do not serialize on one counter.
+    const words = new Int32Array(lsrc.buffer, lsrc.byteOffset, (pw * tileH * tilesY) >> 2)
+    const h2 = ws.hist2
+    const half = hist.length
+    h2.fill(0)
+    const rowWords = pw >> 2
+    const tileWords = tileW >> 2
+    for (let ty = 0; ty < tilesY; ty++) {
+      const h0 = ty * tilesX * HIST_SIZE
+      for (let r = 0; r < tileH; r++) {
+        const row = (ty * tileH + r) * rowWords
+        for (let tx = 0, h = h0, w0 = row; tx < tilesX; tx++, h += HIST_SIZE, w0 += tileWords) {
+          const g = h + half
+          for (let i = w0, w1 = w0 + tileWords; i < w1; i += 2) {
+            const u = words[i]
+            const w = words[i + 1]
+            h2[h + (u & 255)]++
+            h2[g + ((u >> 8) & 255)]++
+            h2[h + ((u >> 16) & 255)]++
+            h2[g + (u >>> 24)]++
+            h2[h + (w & 255)]++
+            h2[g + ((w >> 8) & 255)]++
+            h2[h + ((w >> 16) & 255)]++
+            h2[g + (w >>> 24)]++
+          }
+        }
+      }
+    }
+    for (let i = 0; i < half; i++) hist[i] = h2[i] + h2[i + half]
+    return
+  }
   hist.fill(0)
   for (let ty = 0; ty < tilesY; ty++) {
     const h0 = ty * tilesX * HIST_SIZE
@@ -139,9 +200,10 @@ function claheSlice(
       }
     }
   }
+}
 
-  // Clip, redistribute, and integrate each histogram into its LUT.
-  const tiles = tilesX * tilesY
+/** Clips each tile histogram, redistributes the excess, and integrates it into the tile's LUT. */
+function histogramsToLuts(hist: Int32Array, lut: Uint8ClampedArray, tiles: number, clipLimit: number, lutScale: number): void {
   for (let t = 0, h0 = 0; t < tiles; t++, h0 += HIST_SIZE) {
     if (clipLimit > 0) {
       let clipped = 0
@@ -166,41 +228,170 @@ function claheSlice(
       lut[i] = fround(fround(sum) * lutScale)
     }
   }
+}
 
-  // Per-column tile indices and weights (float32, as OpenCV precomputes them).
-  const { ind1, ind2, xa, xa1 } = ws
+/**
+ * OpenCV's interpolated value for one pixel, every operation rounded to float32 as in
+ * CLAHE_Interpolation_Body: (L11·xa1 + L12·xa)·ya1 + (L21·xa1 + L22·xa)·ya. Not yet rounded.
+ */
+function exactPixel(a: number, b: number, c: number, d: number, xa1: number, xa: number, ya1: number, ya: number): number {
+  const top = fround(fround(fround(a * xa1) + fround(b * xa)) * ya1)
+  const bottom = fround(fround(fround(c * xa1) + fround(d * xa)) * ya)
+  return fround(top + bottom)
+}
+
+/** Bilinear interpolation between the LUTs of the four tiles around each pixel. */
+function interpolate(
+  src: Uint8Array, width: number, height: number, dst: Uint8Array,
+  tileW: number, tileH: number, tilesX: number, tilesY: number, ws: Workspace,
+): void {
+  // Per-column tile weights (float32, as OpenCV precomputes them); columns come in runs
+  // ("segments") that share the same pair of tile columns.
+  const { xa, xa1, segStart, segInd1, segInd2, lut } = ws
   const invTw = fround(1 / tileW)
+  let segments = 0
   for (let x = 0; x < width; x++) {
-    const txf = fround(fround(x * invTw) - 0.5)
+    const txf = tileCoordinate(x, invTw)
     const tx1 = Math.floor(txf)
     const a = fround(txf - tx1)
     xa[x] = a
     xa1[x] = fround(1 - a)
-    ind1[x] = Math.max(tx1, 0) * HIST_SIZE
-    ind2[x] = Math.min(tx1 + 1, tilesX - 1) * HIST_SIZE
-  }
-
-  // Bilinear blend of the four tile LUTs, each operation rounded to float32 as in OpenCV:
-  // res = (L11·xa1 + L12·xa)·ya1 + (L21·xa1 + L22·xa)·ya, then saturate_cast (half to even).
-  const out = new Uint8ClampedArray(dst.buffer, dst.byteOffset, dst.length)
-  const invTh = fround(1 / tileH)
-  for (let y = 0; y < height; y++) {
-    const tyf = fround(fround(y * invTh) - 0.5)
-    const ty = Math.floor(tyf)
-    const ya = fround(tyf - ty)
-    const ya1 = fround(1 - ya)
-    const p1 = Math.max(ty, 0) * tilesX * HIST_SIZE
-    const p2 = Math.min(ty + 1, tilesY - 1) * tilesX * HIST_SIZE
-    const row = y * width
-    for (let x = 0; x < width; x++) {
-      const v = src[row + x]
-      const i1 = ind1[x] + v
-      const i2 = ind2[x] + v
-      const wa = xa1[x]
-      const wb = xa[x]
-      const top = fround(fround(fround(lut[p1 + i1] * wa) + fround(lut[p1 + i2] * wb)) * ya1)
-      const bottom = fround(fround(fround(lut[p2 + i1] * wa) + fround(lut[p2 + i2] * wb)) * ya)
-      out[row + x] = fround(top + bottom)
+    const i1 = Math.max(tx1, 0) * HIST_SIZE
+    const i2 = Math.min(tx1 + 1, tilesX - 1) * HIST_SIZE
+    if (x === 0 || i1 !== segInd1[segments - 1] || i2 !== segInd2[segments - 1]) {
+      segStart[segments] = x
+      segInd1[segments] = i1
+      segInd2[segments] = i2
+      segments++
     }
   }
+  segStart[segments] = width
+  const out = new Uint8ClampedArray(dst.buffer, dst.byteOffset, dst.length) // stores round half to even
+  const invTh = fround(1 / tileH)
+
+  if (ws.coef.length === 0) {
+    // Small tiles: OpenCV's float32 expression pixel by pixel.
+    for (let y = 0; y < height; y++) {
+      const tyf = tileCoordinate(y, invTh)
+      const ty = Math.floor(tyf)
+      const ya = fround(tyf - ty)
+      const ya1 = fround(1 - ya)
+      const p1 = Math.max(ty, 0) * tilesX * HIST_SIZE
+      const p2 = Math.min(ty + 1, tilesY - 1) * tilesX * HIST_SIZE
+      const row = y * width
+      for (let sg = 0; sg < segments; sg++) {
+        const a0 = p1 + segInd1[sg]
+        const b0 = p1 + segInd2[sg]
+        const c0 = p2 + segInd1[sg]
+        const d0 = p2 + segInd2[sg]
+        for (let x = segStart[sg], x1 = segStart[sg + 1]; x < x1; x++) {
+          const v = src[row + x]
+          out[row + x] = exactPixel(lut[a0 + v], lut[b0 + v], lut[c0 + v], lut[d0 + v], xa1[x], xa[x], ya1, ya)
+        }
+      }
+    }
+    return
+  }
+
+  // Big tiles: per band of rows sharing a pair of tile rows, tabulate for every segment and
+  // value v the bilinear coefficients, so a pixel is q = a + (c−a)·ya + ((b−a) + (d−c−b+a)·ya)·xa,
+  // and run four rows at a time (they share the column weights).
+  //
+  // When the tile width and height are powers of two (and their product ≤ 2^16), xa and ya are
+  // exact multiples of 1/tileW and 1/tileH and every float32 operation in OpenCV's expression is
+  // exact, so its result is the exact rational value: q in float64 is that same value and only
+  // needs rounding half to even. Otherwise OpenCV's float32 result lies within 2e-4 of the exact
+  // value (LUT values ≤ 255, a handful of roundings), so q rounds the same way unless it lies
+  // within NEAR_TIE of a .5 boundary; those few pixels are recomputed with exactPixel.
+  const dyadic = isPowerOfTwo(tileW) && isPowerOfTwo(tileH) && tileW * tileH <= 65536
+  const coef = ws.coef
+  const ya = new Float64Array(4)
+  const ya1 = new Float64Array(4)
+  let y = 0
+  while (y < height) {
+    const ty = Math.floor(tileCoordinate(y, invTh))
+    // Coefficient table of this band.
+    const p1 = Math.max(ty, 0) * tilesX * HIST_SIZE
+    const p2 = Math.min(ty + 1, tilesY - 1) * tilesX * HIST_SIZE
+    for (let sg = 0, o = 0; sg < segments; sg++) {
+      const a0 = p1 + segInd1[sg]
+      const b0 = p1 + segInd2[sg]
+      const c0 = p2 + segInd1[sg]
+      const d0 = p2 + segInd2[sg]
+      for (let v = 0; v < HIST_SIZE; v++, o += 4) {
+        const a = lut[a0 + v]
+        const b = lut[b0 + v]
+        const c = lut[c0 + v]
+        coef[o] = a
+        coef[o + 1] = c - a
+        coef[o + 2] = b - a
+        coef[o + 3] = lut[d0 + v] - c - b + a
+      }
+    }
+    // Rows of the band, up to four at a time.
+    let bandEnd = y + 1
+    while (bandEnd < height && Math.floor(tileCoordinate(bandEnd, invTh)) === ty) bandEnd++
+    for (; y < bandEnd; ) {
+      const n = Math.min(4, bandEnd - y)
+      for (let r = 0; r < n; r++) {
+        ya[r] = fround(tileCoordinate(y + r, invTh) - ty)
+        ya1[r] = fround(1 - ya[r])
+      }
+      if (dyadic && n === 4) {
+        const w0 = ya[0]
+        const w1 = ya[1]
+        const w2 = ya[2]
+        const w3 = ya[3]
+        for (let sg = 0; sg < segments; sg++) {
+          const o = sg * HIST_SIZE * 4
+          for (let x = segStart[sg], x1 = segStart[sg + 1]; x < x1; x++) {
+            const wx = xa[x]
+            let i = y * width + x
+            let k = o + (src[i] << 2)
+            dst[i] = coef[k] + coef[k + 1] * w0 + (coef[k + 2] + coef[k + 3] * w0) * wx + ROUND - ROUND
+            i += width
+            k = o + (src[i] << 2)
+            dst[i] = coef[k] + coef[k + 1] * w1 + (coef[k + 2] + coef[k + 3] * w1) * wx + ROUND - ROUND
+            i += width
+            k = o + (src[i] << 2)
+            dst[i] = coef[k] + coef[k + 1] * w2 + (coef[k + 2] + coef[k + 3] * w2) * wx + ROUND - ROUND
+            i += width
+            k = o + (src[i] << 2)
+            dst[i] = coef[k] + coef[k + 1] * w3 + (coef[k + 2] + coef[k + 3] * w3) * wx + ROUND - ROUND
+          }
+        }
+      } else {
+        for (let r = 0; r < n; r++) {
+          const w = ya[r]
+          const row = (y + r) * width
+          for (let sg = 0; sg < segments; sg++) {
+            const o = sg * HIST_SIZE * 4
+            for (let x = segStart[sg], x1 = segStart[sg + 1]; x < x1; x++) {
+              const k = o + (src[row + x] << 2)
+              const q = coef[k] + coef[k + 1] * w + (coef[k + 2] + coef[k + 3] * w) * xa[x]
+              const rounded = q + ROUND - ROUND
+              if (dyadic || Math.abs(q - rounded) < 0.5 - NEAR_TIE) {
+                dst[row + x] = rounded
+              } else {
+                const a = coef[k]
+                const c = a + coef[k + 1]
+                const b = a + coef[k + 2]
+                out[row + x] = exactPixel(a, b, c, coef[k + 3] + c + b - a, xa1[x], xa[x], ya1[r], w)
+              }
+            }
+          }
+        }
+      }
+      y += n
+    }
+  }
+}
+
+/** OpenCV's tile coordinate of a pixel, x · (1 / tileSize) − 0.5, in float32. */
+function tileCoordinate(x: number, invTileSize: number): number {
+  return fround(fround(x * invTileSize) - 0.5)
+}
+
+function isPowerOfTwo(n: number): boolean {
+  return n > 0 && (n & (n - 1)) === 0
 }
