@@ -469,65 +469,143 @@ function bspline3(
 function generalPath(
   src: Source, dst: Target, map: IndexMap, interpolator: Interpolator, dim: number, progress: (k: number) => void,
 ): void {
-  const { nx, ny, nz, data: out, fill, min, max } = dst
-  const inData = src.data
-  const snx = src.nx, sny = src.ny, snz = src.nz, nxy = src.nxy
+  const { nx, ny, nz } = dst
   const alpha = new Float64Array(nx)
   for (let i = 0; i < nx; i++) alpha[i] = i / nx
   const s = new Float64Array(3)
   const e = new Float64Array(3)
-  const li0 = new Int32Array(3)
-  const li1 = new Int32Array(3)
-  const ld = new Float64Array(3)
-  const wx = new Float64Array(4), ix = new Int32Array(4)
-  const wy = new Float64Array(4), iy = new Int32Array(4)
-  const wz = new Float64Array(4), iz = new Int32Array(4)
+  const row = new Float64Array(6) // s0, s1, s2, e0 − s0, e1 − s1, e2 − s2
+  const scratch = new Float64Array(24)
+  const iscratch = new Int32Array(12)
   let p = 0
   for (let k = 0; k < nz; k++) {
     progress(k)
     for (let j = 0; j < ny; j++) {
       map.indexAt(0, j, k, s)
       map.indexAt(nx, j, k, e)
-      const s0 = s[0], s1 = s[1], s2 = s[2]
-      const d0 = e[0] - s0, d1 = e[1] - s1, d2 = e[2] - s2
-      for (let i = 0; i < nx; i++, p++) {
-        const a = alpha[i]
-        const cx = s0 + a * d0
-        const cy = s1 + a * d1
-        const cz = s2 + a * d2
-        if (!(insideBuffer(cx, snx) && insideBuffer(cy, sny) && insideBuffer(cz, snz))) {
-          out[p] = fill
-          continue
-        }
-        let v: number
-        if (interpolator === 'nearest') {
-          v = inData[nearestIndex(cz, snz) * nxy + nearestIndex(cy, sny) * snx + nearestIndex(cx, snx)]
-        } else if (interpolator === 'linear') {
-          linearAxis(cx, snx, li0, li1, ld, 0)
-          linearAxis(cy, sny, li0, li1, ld, 1)
-          linearAxis(cz, snz, li0, li1, ld, 2)
-          const x0 = li0[0], x1 = li1[0], dx = ld[0]
-          const ra = li0[2] * nxy + li0[1] * snx // z0 y0
-          const rb = li0[2] * nxy + li1[1] * snx // z0 y1
-          const rc = li1[2] * nxy + li0[1] * snx // z1 y0
-          const rd = li1[2] * nxy + li1[1] * snx // z1 y1
-          v = lerp(
-            lerp(lerp(inData[ra + x0], inData[ra + x1], dx), lerp(inData[rb + x0], inData[rb + x1], dx), ld[1]),
-            lerp(lerp(inData[rc + x0], inData[rc + x1], dx), lerp(inData[rd + x0], inData[rd + x1], dx), ld[1]),
-            ld[2],
-          )
-        } else {
-          bsplineAxis(cx, snx, 1, wx, ix, 0)
-          bsplineAxis(cy, sny, snx, wy, iy, 0)
-          if (dim === 2) {
-            v = bspline2(inData, wx, ix, 0, wy, iy)
-          } else {
-            bsplineAxis(cz, snz, nxy, wz, iz, 0)
-            v = bspline3(inData, wx, ix, 0, wy, iy, wz, iz)
-          }
-        }
-        out[p] = v <= min ? min : v >= max ? max : v
-      }
+      row[0] = s[0]
+      row[1] = s[1]
+      row[2] = s[2]
+      row[3] = e[0] - s[0]
+      row[4] = e[1] - s[1]
+      row[5] = e[2] - s[2]
+      if (interpolator === 'nearest') nearestRow(src, dst, alpha, row, p)
+      else if (interpolator === 'linear') linearRow(src, dst, alpha, row, p)
+      else bsplineRow(src, dst, alpha, row, p, dim, scratch, iscratch)
+      p += nx
     }
+  }
+}
+
+/** ITK's per-voxel continuous index on a scanline: start + (i / size₀)·(end − start). */
+function nearestRow(src: Source, dst: Target, alpha: Float64Array, row: Float64Array, p: number): void {
+  const { data: out, fill, min, max, nx } = dst
+  const inData = src.data
+  const snx = src.nx, sny = src.ny, snz = src.nz, nxy = src.nxy
+  const hx = snx - 0.5, hy = sny - 0.5, hz = snz - 0.5
+  const s0 = row[0], s1 = row[1], s2 = row[2], d0 = row[3], d1 = row[4], d2 = row[5]
+  for (let i = 0; i < nx; i++, p++) {
+    const a = alpha[i]
+    const cx = s0 + a * d0
+    const cy = s1 + a * d1
+    const cz = s2 + a * d2
+    if (!(cx >= -0.5 && cx < hx && cy >= -0.5 && cy < hy && cz >= -0.5 && cz < hz)) {
+      out[p] = fill
+      continue
+    }
+    let x = itkRound(cx)
+    let y = itkRound(cy)
+    let z = itkRound(cz)
+    if (x > snx - 1) x = snx - 1
+    if (y > sny - 1) y = sny - 1
+    if (z > snz - 1) z = snz - 1
+    const v = inData[z * nxy + y * snx + x]
+    out[p] = v <= min ? min : v >= max ? max : v
+  }
+}
+
+function linearRow(src: Source, dst: Target, alpha: Float64Array, row: Float64Array, p: number): void {
+  const { data: out, fill, min, max, nx } = dst
+  const inData = src.data
+  const snx = src.nx, sny = src.ny, snz = src.nz, nxy = src.nxy
+  const hx = snx - 0.5, hy = sny - 0.5, hz = snz - 0.5
+  const s0 = row[0], s1 = row[1], s2 = row[2], d0 = row[3], d1 = row[4], d2 = row[5]
+  for (let i = 0; i < nx; i++, p++) {
+    const a = alpha[i]
+    const cx = s0 + a * d0
+    const cy = s1 + a * d1
+    const cz = s2 + a * d2
+    if (!(cx >= -0.5 && cx < hx && cy >= -0.5 && cy < hy && cz >= -0.5 && cz < hz)) {
+      out[p] = fill
+      continue
+    }
+    // LinearInterpolateImageFunction: base = Floor(ci) clamped to 0; skip an axis when its
+    // distance is ≤ 0 or the next voxel is past the end.
+    let x0 = itkFloor(cx)
+    if (x0 < 0) x0 = 0
+    let dx = cx - x0
+    let x1 = x0 + 1
+    if (!(dx > 0) || x1 > snx - 1) {
+      dx = 0
+      x1 = x0
+    }
+    let y0 = itkFloor(cy)
+    if (y0 < 0) y0 = 0
+    let dy = cy - y0
+    let y1 = y0 + 1
+    if (!(dy > 0) || y1 > sny - 1) {
+      dy = 0
+      y1 = y0
+    }
+    let z0 = itkFloor(cz)
+    if (z0 < 0) z0 = 0
+    let dz = cz - z0
+    let z1 = z0 + 1
+    if (!(dz > 0) || z1 > snz - 1) {
+      dz = 0
+      z1 = z0
+    }
+    const ra = z0 * nxy + y0 * snx
+    const rb = z0 * nxy + y1 * snx
+    const rc = z1 * nxy + y0 * snx
+    const rd = z1 * nxy + y1 * snx
+    const v = lerp(
+      lerp(lerp(inData[ra + x0], inData[ra + x1], dx), lerp(inData[rb + x0], inData[rb + x1], dx), dy),
+      lerp(lerp(inData[rc + x0], inData[rc + x1], dx), lerp(inData[rd + x0], inData[rd + x1], dx), dy),
+      dz,
+    )
+    out[p] = v <= min ? min : v >= max ? max : v
+  }
+}
+
+function bsplineRow(
+  src: Source, dst: Target, alpha: Float64Array, row: Float64Array, p: number, dim: number,
+  w: Float64Array, idx: Int32Array,
+): void {
+  const { data: out, fill, min, max, nx } = dst
+  const coef = src.data
+  const snx = src.nx, sny = src.ny, snz = src.nz, nxy = src.nxy
+  const s0 = row[0], s1 = row[1], s2 = row[2], d0 = row[3], d1 = row[4], d2 = row[5]
+  const wx = w.subarray(0, 4), wy = w.subarray(4, 8), wz = w.subarray(8, 12)
+  const ix = idx.subarray(0, 4), iy = idx.subarray(4, 8), iz = idx.subarray(8, 12)
+  for (let i = 0; i < nx; i++, p++) {
+    const a = alpha[i]
+    const cx = s0 + a * d0
+    const cy = s1 + a * d1
+    const cz = s2 + a * d2
+    if (!(insideBuffer(cx, snx) && insideBuffer(cy, sny) && insideBuffer(cz, snz))) {
+      out[p] = fill
+      continue
+    }
+    bsplineAxis(cx, snx, 1, wx, ix, 0)
+    bsplineAxis(cy, sny, snx, wy, iy, 0)
+    let v: number
+    if (dim === 2) {
+      v = bspline2(coef, wx, ix, 0, wy, iy)
+    } else {
+      bsplineAxis(cz, snz, nxy, wz, iz, 0)
+      v = bspline3(coef, wx, ix, 0, wy, iy, wz, iz)
+    }
+    out[p] = v <= min ? min : v >= max ? max : v
   }
 }
