@@ -59,6 +59,14 @@ export async function decodeWithItkWasm(files: { name: string; bytes: Uint8Array
       await fs.rm(dir, { recursive: true, force: true })
     }
   }
+  // Never let itk-wasm fall back to its CDN default: the site must serve the pipelines itself.
+  const base = (mod as { getPipelinesBaseUrl?: () => string | URL | undefined }).getPipelinesBaseUrl?.()
+  if (base === undefined || /^https?:\/\/cdn\./.test(String(base))) {
+    throw Object.assign(new Error(
+      'itk-wasm is not configured: call configureItkWasm({ pipelinesBaseUrl, pipelineWorkerUrl }) with URLs the site serves ' +
+        '(copies of @itk-wasm/dicom/dist/pipelines and itk-wasm\'s pipeline worker) before reading compressed DICOM; this library never loads code from a CDN',
+    ), { name: 'ItkWasmConfigError' })
+  }
   // itk-wasm may transfer (detach) the input buffers to its worker: give it copies.
   const inputs = files.map((f) => ({ path: f.name, data: f.bytes.slice() }))
   const useWorker = options.webWorker ?? !inWebWorker()

@@ -353,6 +353,7 @@ async function decodeCompressed(sorted: FrameInfo[], options: ReadDicomSeriesOpt
   try {
     decoded = await decodeWithItkWasm(files.map((f) => ({ name: names.get(f)!, bytes: f.parsed.byteArray })), { webWorker: options.webWorker })
   } catch (e) {
+    if (e instanceof Error && (e.name === 'ItkWasmConfigError' || e.name === 'AbortError')) throw e
     const why = e instanceof Error ? e.message : String(e)
     throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${file0.parsed.name}: transfer syntax ${describeTransferSyntax(ts)} could not be decoded by itk-wasm (GDCM): ${why.trim().split('\n').slice(-3).join(' ')}`)
   }
