@@ -10,7 +10,8 @@ export interface CoefficientOfVariationOptions {
  * Coefficient of variation σ / μ of the (masked) voxel values, with the population standard
  * deviation (ddof = 0, numpy.std's default), i.e. numpy.std(v) / numpy.mean(v) computed in
  * float64 (two passes: mean, then squared deviations). The usual tissue-uniformity measure
- * for bias-field correction (e.g. Sled et al. 1998, N3). Returns ±Infinity or NaN for a zero mean.
+ * when evaluating bias-field correction (CV of white matter, say). Returns ±Infinity or NaN
+ * for a zero mean.
  */
 export function coefficientOfVariation(image: Image, options: CoefficientOfVariationOptions = {}): number {
   const op = 'coefficientOfVariation'

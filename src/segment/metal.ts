@@ -23,10 +23,11 @@ export interface DetectMetalResult {
 }
 
 /**
- * Metal detection in CT: HU ≥ threshold, then connected components of at least `minVoxels`
- * voxels (the usual first step of metal-artifact reduction, e.g. NMAR, Meyer et al. 2010,
- * which thresholds around 2000–3000 HU). Defaults: threshold 3000 HU, minVoxels 100,
- * face connectivity. The input must already be in HU.
+ * Metal detection in CT: HU ≥ threshold, then the connected components of at least
+ * `minVoxels` voxels (scipy.ndimage.label + a size filter) — the metal segmentation that
+ * metal-artifact-reduction methods such as NMAR (Meyer et al., Med. Phys. 37(10), 2010)
+ * start from; 3000 HU is above cortical bone, so only metal (and contrast-agent extremes)
+ * remains. Defaults: threshold 3000 HU, minVoxels 100, face connectivity. Input in HU.
  */
 export function detectMetal(image: Image, options: DetectMetalOptions = {}): DetectMetalResult {
   const dims = dims3(image, 'detectMetal')

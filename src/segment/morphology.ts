@@ -10,8 +10,10 @@ export interface BinaryMorphologyOptions extends ProgressOptions {
   operation: MorphologyOperation
   /**
    * Radius of the ball (3D) / disk (2D or `slicewise`) structuring element in voxels: the
-   * offsets o with |o|² ≤ radius², which is skimage.morphology.ball(r) / disk(r) and ITK's
-   * BinaryBallStructuringElement for integer r. Default: 1.
+   * offsets o with |o|² ≤ radius². For integer r this is skimage.morphology.ball(r) / disk(r)
+   * and ITK's FlatStructuringElement::Ball(r, radiusIsParametric = true). ITK's default
+   * BinaryBallStructuringElement of radius r is larger (an ellipsoid of axis 2r + 1): pass
+   * radius r + 0.5 to get it. Default: 1.
    */
   radius?: number
   /**
@@ -23,8 +25,9 @@ export interface BinaryMorphologyOptions extends ProgressOptions {
    * Value assumed outside the image by the erosion steps (erode, and the erosion inside
    * open / close). 0 (default) is scipy.ndimage.binary_erosion / binary_closing's
    * border_value=0: voxels within the radius of the image edge are eroded away. 1 is
-   * skimage.morphology.binary_erosion / binary_closing (0.19), which do not erode at the
-   * edge. Dilation always treats the outside as 0, as both libraries do.
+   * skimage.morphology.binary_erosion / binary_closing (0.19) and ITK BinaryErodeImageFilter
+   * (BoundaryToForeground), which do not erode at the edge. Dilation always treats the
+   * outside as 0, as all three do.
    */
   borderValue?: 0 | 1
   /** Work on every axial slice separately (2D disk, 2D hole filling). Default: false. */
