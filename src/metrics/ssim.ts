@@ -38,31 +38,48 @@ function reflect(i: number, n: number): number {
   return j >= n ? p - 1 - j : j
 }
 
-/** In-place separable correlation of a volume with a symmetric 1D kernel along every axis. */
-function separableFilter(data: Float64Array, size: number[], kernel: Float64Array): void {
+/**
+ * In-place separable correlation of a volume with a symmetric 1D kernel along every axis
+ * ('reflect' borders). Rows along x are filtered one at a time; along y and z whole rows /
+ * planes are combined at once so the inner loops run over contiguous memory.
+ * `tmp` is scratch space of the volume's length.
+ */
+function separableFilter(data: Float64Array, tmp: Float64Array, size: number[], kernel: Float64Array): void {
   const r = (kernel.length - 1) >> 1
-  const maxLen = Math.max(...size)
-  const ext = new Float64Array(maxLen + 2 * r)
-  const strides = size.map((_, a) => size.slice(0, a).reduce((p, q) => p * q, 1))
+  const wc = kernel[r]
+  const nx = size[0]
   const total = data.length
-  // numpy axis order (slowest first), as scipy.ndimage.gaussian_filter.
-  for (let axis = size.length - 1; axis >= 0; axis--) {
+  // x: one row at a time through a reflected copy.
+  const ext = new Float64Array(nx + 2 * r)
+  for (let row = 0; row < total; row += nx) {
+    for (let k = -r; k < nx + r; k++) ext[k + r] = data[row + reflect(k, nx)]
+    for (let i = 0; i < nx; i++) {
+      const c = i + r
+      let s = wc * ext[c]
+      for (let k = 1; k <= r; k++) s += kernel[r + k] * (ext[c - k] + ext[c + k])
+      data[row + i] = s
+    }
+  }
+  // y, z: block = the contiguous run of lower axes, combined row by row / plane by plane.
+  let block = nx
+  for (let axis = 1; axis < size.length; axis++) {
     const n = size[axis]
-    const stride = strides[axis]
-    if (n === 1 && r === 0) continue
-    const lines = total / n
-    for (let line = 0; line < lines; line++) {
-      // Start of this line: decompose line index over the other axes.
-      const lo = line % stride
-      const hi = (line - lo) / stride
-      const start = lo + hi * stride * n
-      for (let k = -r; k < n + r; k++) ext[k + r] = data[start + reflect(k, n) * stride]
+    const span = n * block
+    for (let base = 0; base < total; base += span) {
       for (let i = 0; i < n; i++) {
-        let s = 0
-        for (let k = 0; k < kernel.length; k++) s += kernel[k] * ext[i + k]
-        data[start + i * stride] = s
+        const dst = base + i * block
+        const src = dst
+        for (let j = 0; j < block; j++) tmp[dst + j] = wc * data[src + j]
+        for (let k = 1; k <= r; k++) {
+          const wk = kernel[r + k]
+          const a = base + reflect(i - k, n) * block
+          const b = base + reflect(i + k, n) * block
+          for (let j = 0; j < block; j++) tmp[dst + j] += wk * (data[a + j] + data[b + j])
+        }
       }
     }
+    data.set(tmp)
+    block = span
   }
 }
 
@@ -143,7 +160,8 @@ export function ssim(a: Image, b: Image, options: SsimOptions = {}): SsimResult 
     uyy[i] = yi * yi
     uxy[i] = xi * yi
   }
-  for (const arr of [ux, uy, uxx, uyy, uxy]) separableFilter(arr, a.size, kernel)
+  const tmp = new Float64Array(n)
+  for (const arr of [ux, uy, uxx, uyy, uxy]) separableFilter(arr, tmp, a.size, kernel)
   const C1 = (K1 * range) ** 2
   const C2 = (K2 * range) ** 2
   const S = uxx // reuse: the map overwrites uxx voxel by voxel
