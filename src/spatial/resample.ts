@@ -86,7 +86,8 @@ export function resample(image: Image, options: ResampleOptions = {}): Image {
   const spacing = options.spacing ?? image.spacing
   const origin = options.origin ?? image.origin
   const direction = options.direction ?? (image.direction as ArrayLike<number>)
-  checkGeometry(dim, size, spacing, origin, direction)
+  checkGeometry('input', dim, image.size, image.spacing, image.origin, image.direction as ArrayLike<number>)
+  checkGeometry('output', dim, size, spacing, origin, direction)
   const interpolator = options.interpolator ?? DEFAULT_INTERPOLATOR
   if (interpolator !== 'nearest' && interpolator !== 'linear' && interpolator !== 'bspline') {
     throw new Error(`resample: unknown interpolator '${String(interpolator)}' (use 'nearest', 'linear' or 'bspline')`)
@@ -143,15 +144,18 @@ export function resample(image: Image, options: ResampleOptions = {}): Image {
   }
 }
 
-function checkGeometry(dim: number, size: number[], spacing: number[], origin: number[], direction: ArrayLike<number>): void {
-  if (size.length !== dim) throw new Error(`resample: size has ${size.length} entries, the image is ${dim}D`)
-  if (spacing.length !== dim) throw new Error(`resample: spacing has ${spacing.length} entries, the image is ${dim}D`)
-  if (origin.length !== dim) throw new Error(`resample: origin has ${origin.length} entries, the image is ${dim}D`)
-  if (direction.length !== dim * dim) throw new Error(`resample: direction has ${direction.length} entries, a ${dim}D image needs ${dim * dim}`)
-  for (const n of size) if (!Number.isInteger(n) || n < 1) throw new Error(`resample: output size must be positive integers, got ${size.join('×')}`)
-  for (const s of spacing) if (!(s > 0) || !Number.isFinite(s)) throw new Error(`resample: output spacing must be positive, got ${spacing.join(', ')}`)
-  for (const o of origin) if (!Number.isFinite(o)) throw new Error(`resample: output origin must be finite, got ${origin.join(', ')}`)
-  for (let i = 0; i < direction.length; i++) if (!Number.isFinite(direction[i])) throw new Error('resample: output direction must be finite')
+function checkGeometry(
+  which: 'input' | 'output', dim: number, size: number[], spacing: number[], origin: number[], direction: ArrayLike<number>,
+): void {
+  const at = `resample: ${which}`
+  if (size.length !== dim) throw new Error(`${at} size has ${size.length} entries, the image is ${dim}D`)
+  if (spacing.length !== dim) throw new Error(`${at} spacing has ${spacing.length} entries, the image is ${dim}D`)
+  if (origin.length !== dim) throw new Error(`${at} origin has ${origin.length} entries, the image is ${dim}D`)
+  if (direction.length !== dim * dim) throw new Error(`${at} direction has ${direction.length} entries, a ${dim}D image needs ${dim * dim}`)
+  for (const n of size) if (!Number.isInteger(n) || n < 1) throw new Error(`${at} size must be positive integers, got ${size.join('×')}`)
+  for (const s of spacing) if (!(s > 0) || !Number.isFinite(s)) throw new Error(`${at} spacing must be positive, got ${spacing.join(', ')}`)
+  for (const o of origin) if (!Number.isFinite(o)) throw new Error(`${at} origin must be finite, got ${origin.join(', ')}`)
+  for (let i = 0; i < direction.length; i++) if (!Number.isFinite(direction[i])) throw new Error(`${at} direction must be finite`)
 }
 
 /** Per-axis continuous indices of a separable map (ITK's scanline formula, see index-map.ts). */
