@@ -163,10 +163,28 @@ function verySimilar(s: Mat4, q: Mat4): boolean {
 
 export type NiftiMatrixChoice = 'qform' | 'sform' | 'none'
 
+/**
+ * Which ITK to match where versions differ: 'itk-wasm' (ITK 5.4 as in @itk-wasm/image-io, the
+ * default) or 'itk-5.2' (Debian's C++ ITK 5.2 through itk::ImageFileReader). 5.2 differs in the
+ * sform rule (see chooseNiftiMatrix), keeps the origin in file units, and ignores time units and
+ * toffset for the 4th axis.
+ */
+export type NiftiCompat = 'itk-wasm' | 'itk-5.2'
+
 /** Which of the two matrices ITK's NiftiImageIO uses for this header (throws where ITK throws). */
-export function chooseNiftiMatrix(h: NiftiHeader): { choice: NiftiMatrixChoice; matrix: Mat4 } {
+export function chooseNiftiMatrix(h: NiftiHeader, compat: NiftiCompat = 'itk-wasm'): { choice: NiftiMatrixChoice; matrix: Mat4 } {
   const { qto, sto, qformCode, sformCode } = niftiMatrices(h)
   if (qformCode === 0 && sformCode === 0) return { choice: 'none', matrix: qto }
+  if (compat === 'itk-5.2') {
+    // ITK 5.2: the sform must also have column norms equal to pixdim (1e-3), and it wins only
+    // without a qform or with sform_code SCANNER_ANAT (measured with Debian's ITK 5.2).
+    const scalesOk = [0, 1, 2].every((c) => Math.abs(columnNorm(sto, c) - h.pixdim[c + 1]) <= 1e-3)
+    if (scalesOk && sformDecomposableWithoutSkew(sto) && (qformCode === 0 || sformCode === 1)) return { choice: 'sform', matrix: sto }
+    if (qformCode !== 0) return { choice: 'qform', matrix: qto }
+    throw new Error(
+      `NIfTI orientation rejected: the sform (code ${sformCode}) is not orthonormal with column lengths equal to pixdim, and there is no qform; ITK 5.2's NiftiImageIO refuses such files too`,
+    )
+  }
   let preferSform = elementwiseSimilar(sto, qto)
   if (!preferSform || sformCode !== 0) {
     if (sformDecomposableWithoutSkew(sto)) {
@@ -208,20 +226,23 @@ function timeScale(xyztUnits: number): number {
 }
 
 /** ITK geometry (LPS) of an image of `dimension` axes described by header `h`. */
-export function niftiGeometry(h: NiftiHeader, dimension: number): NiftiGeometry {
-  const { choice, matrix: m } = chooseNiftiMatrix(h)
+export function niftiGeometry(h: NiftiHeader, dimension: number, compat: NiftiCompat = 'itk-wasm'): NiftiGeometry {
+  const { choice, matrix: m } = chooseNiftiMatrix(h, compat)
+  const v52 = compat === 'itk-5.2'
   const dim = dimension
   const origin = new Array<number>(dim).fill(0)
   const direction = new Float64Array(dim * dim)
   for (let i = 0; i < dim; i++) direction[i * dim + i] = 1
   const nd = Math.min(dim, 3)
   const scale = spatialScale(h.xyztUnits)
+  const originScale = v52 ? 1 : scale
+  const tScale = v52 ? 1 : timeScale(h.xyztUnits)
   if (choice !== 'none') {
     // 0 - x rather than -x: no negative zeros in the result
-    origin[0] = (0 - m[0][3]) * scale
-    if (dim > 1) origin[1] = (0 - m[1][3]) * scale
-    if (dim > 2) origin[2] = m[2][3] * scale
-    if (dim > 3) origin[3] = h.toffset * timeScale(h.xyztUnits)
+    origin[0] = (0 - m[0][3]) * originScale
+    if (dim > 1) origin[1] = (0 - m[1][3]) * originScale
+    if (dim > 2) origin[2] = m[2][3] * originScale
+    if (dim > 3 && !v52) origin[3] = h.toffset * tScale
     for (let c = 0; c < nd; c++) {
       const col = new Array<number>(nd)
       let ss = 0
@@ -236,7 +257,7 @@ export function niftiGeometry(h: NiftiHeader, dimension: number): NiftiGeometry 
   const spacing = new Array<number>(dim)
   for (let i = 0; i < dim; i++) {
     // Spatial axes are scaled to mm, the fourth to seconds; further axes are kept as stored.
-    let s = h.pixdim[i + 1] * (i < 3 ? scale : i === 3 ? timeScale(h.xyztUnits) : 1)
+    let s = h.pixdim[i + 1] * (i < 3 ? scale : i === 3 ? tScale : 1)
     if (s < 0) {
       // itk::ImageFileReader makes a negative spacing positive and flips the axis instead.
       s = -s

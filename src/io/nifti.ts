@@ -7,9 +7,9 @@ import { Gunzip, gzipSync } from 'fflate'
 import type { ComponentType, Image, Metadata, PixelType, TypedArray } from '../image'
 import { componentTypeOf, voxelCount } from '../image'
 import { NIFTI1_HEADER_SIZE, NIFTI2_HEADER_SIZE, parseNiftiHeader, sniffNifti, type NiftiHeader } from './nifti-header'
-import { niftiGeometry } from './nifti-geometry'
+import { niftiGeometry, type NiftiCompat } from './nifti-geometry'
 
-export { chooseNiftiMatrix, niftiGeometry } from './nifti-geometry'
+export { chooseNiftiMatrix, niftiGeometry, type NiftiCompat } from './nifti-geometry'
 export { parseNiftiHeader, type NiftiHeader } from './nifti-header'
 
 /** Largest pixel buffer (and decompressed file) the reader allocates: 2 GiB − 1, the typed-array limit of common browsers. */
@@ -27,6 +27,11 @@ export interface ReadNiftiOptions {
    * Node ≥ 18), else with fflate. Default: true. readNiftiSync always uses fflate.
    */
   nativeGunzip?: boolean
+  /**
+   * Which ITK's geometry rules to follow where versions differ: 'itk-wasm' (ITK 5.4, as
+   * @itk-wasm/image-io reads) or 'itk-5.2' (C++ ITK 5.2's ImageFileReader). Default: 'itk-wasm'.
+   */
+  compat?: NiftiCompat
 }
 
 interface DatatypeInfo {
@@ -349,7 +354,7 @@ function metadataOf(h: NiftiHeader, choice: string): Metadata {
 }
 
 function buildImage(h: NiftiHeader, layout: Layout, pixels: Uint8Array, owned: boolean, options: ReadNiftiOptions): Image {
-  const geometry = niftiGeometry(h, layout.dimension)
+  const geometry = niftiGeometry(h, layout.dimension, options.compat)
   options.signal?.throwIfAborted()
   let data = decodeStored(pixels, h, DATATYPES[h.datatype], owned)
   if (layout.rescale) data = rescaleData(data, layout)

@@ -203,6 +203,46 @@ describe('readNifti vs ITK on 40 randomised headers (codes, quaternions, qfac, s
   }
 })
 
+describe("readNifti({ compat: 'itk-5.2' }) vs C++ ITK 5.2 ImageFileReader (itk52/expected.json)", () => {
+  const itk52: Record<string, { error?: string; skip?: string; componentType: string; size: number[]; spacing: number[]; origin: number[]; direction: number[]; sum: number }> =
+    JSON.parse(readFileSync(join(REF, 'itk52', 'expected.json'), 'utf8'))
+  const random = new Map(randomNiftiCases(40).map((c) => [c.name, c.bytes]))
+  const ITK_TYPE: Record<string, string> = {
+    unsigned_char: 'uint8', char: 'int8', short: 'int16', unsigned_short: 'uint16', int: 'int32', unsigned_int: 'uint32', float: 'float32', double: 'float64',
+  }
+  for (const [name, e] of Object.entries(itk52)) {
+    if (e.skip) continue
+    it(`${name}: ${e.error ? (name.startsWith('nifti2') ? 'NIfTI-2, which ITK cannot read' : 'rejected by both') : 'same type, size, geometry (≤1e-6), voxel sum'}`, async () => {
+      const read = (): Promise<Image> => {
+        const opts = { compat: 'itk-5.2' as const }
+        if (random.has(name)) return readNifti(random.get(name)!, opts)
+        const p = join(FIX, name)
+        if (name.endsWith('.hdr')) return readNiftiPair(readFileSync(p), readFileSync(p.replace(/\.hdr$/, '.img')), opts)
+        return readNifti(readFileSync(p), opts)
+      }
+      if (e.error && name.startsWith('nifti2')) {
+        // ITK 5.2 (and 5.4) cannot read NIfTI-2; we do (checked against nibabel above)
+        expect(e.error).toMatch(/not recognized as a NIFTI file/)
+        expect((await read()).size).toEqual([7, 6, 5])
+        return
+      }
+      if (e.error) {
+        await expect(read()).rejects.toThrow(/not orthonormal/)
+        return
+      }
+      const ours = await read()
+      expect(ours.imageType.componentType).toBe(ITK_TYPE[e.componentType])
+      expect(ours.size).toEqual(e.size)
+      expect(maxDiff(ours.spacing, e.spacing)).toBeLessThanOrEqual(1e-6)
+      expect(maxDiff(ours.origin, e.origin)).toBeLessThanOrEqual(1e-6)
+      expect(maxDiff(ours.direction as Float64Array, e.direction)).toBeLessThanOrEqual(1e-6)
+      let sum = 0
+      for (let i = 0; i < ours.data!.length; i++) sum += Number(ours.data![i])
+      expect(Math.abs(sum - e.sum)).toBeLessThanOrEqual(Math.abs(e.sum) * 1e-9 + 1e-6)
+    })
+  }
+})
+
 describe('readNifti errors', () => {
   const good = new Uint8Array(readFileSync(join(FIX, 'qform_only_int16.nii')))
   const withHeader = (edit: (v: DataView, b: Uint8Array) => void): Uint8Array => {
