@@ -338,30 +338,50 @@ function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, prog
   return { data, components: 1 }
 }
 
+interface ItkWasmReason {
+  code: 'UNSUPPORTED_TRANSFER_SYNTAX' | 'UNSUPPORTED_PIXEL_FORMAT'
+  /** e.g. 'transfer syntax JPEG 2000 Image Compression (1.2.840.10008.1.2.4.91)'. */
+  what: string
+}
+
+/**
+ * Why a file must go to itk-wasm (GDCM), or null when the native decoder handles it: compressed
+ * transfer syntaxes, and native ones whose pixels need more than copying — BitsAllocated 1 (bit
+ * packed), YBR colour (GDCM converts to RGB, 4:2:2 is subsampled), PALETTE COLOR (GDCM applies the LUT).
+ */
+function itkWasmReason(f: FileInfo): ItkWasmReason | null {
+  const ts = f.parsed.transferSyntaxUID
+  if (!NATIVE_TRANSFER_SYNTAXES.has(ts)) return { code: 'UNSUPPORTED_TRANSFER_SYNTAX', what: `transfer syntax ${describeTransferSyntax(ts)}` }
+  const pi = f.photometricInterpretation
+  if (f.bitsAllocated === 1 || pi.startsWith('YBR') || pi === 'PALETTE COLOR') {
+    return { code: 'UNSUPPORTED_PIXEL_FORMAT', what: `pixel format ${pi}, BitsAllocated ${f.bitsAllocated}` }
+  }
+  return null
+}
+
 /**
  * Compressed frames: decoded by itk-wasm (GDCM applies the Modality LUT) from the files in our slice
  * order (so ordering and geometry are ours, identical to the native path), then converted to our
  * output type with the same int16/float32 rule as the native path.
  */
-async function decodeCompressed(sorted: FrameInfo[], options: ReadDicomSeriesOptions): Promise<{ data: TypedArray; components: number }> {
+async function decodeCompressed(sorted: FrameInfo[], options: ReadDicomSeriesOptions, reason: ItkWasmReason): Promise<{ data: TypedArray; components: number }> {
   const files = [...new Set(sorted.map((s) => s.file))] // in slice order
   const names = new Map<FileInfo, string>()
   files.forEach((f, i) => names.set(f, `slice-${String(i).padStart(5, '0')}.dcm`))
   const file0 = sorted[0].file
-  const ts = file0.parsed.transferSyntaxUID
   let decoded
   try {
     decoded = await decodeWithItkWasm(files.map((f) => ({ name: names.get(f)!, bytes: f.parsed.byteArray })), { webWorker: options.webWorker })
   } catch (e) {
     if (e instanceof Error && (e.name === 'ItkWasmConfigError' || e.name === 'AbortError')) throw e
     const why = e instanceof Error ? e.message : String(e)
-    throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${file0.parsed.name}: transfer syntax ${describeTransferSyntax(ts)} could not be decoded by itk-wasm (GDCM): ${why.trim().split('\n').slice(-3).join(' ')}`)
+    throw new DicomError(reason.code, `${file0.parsed.name}: ${reason.what} could not be decoded by itk-wasm (GDCM): ${why.trim().split('\n').slice(-3).join(' ')}`)
   }
   const img = decoded.image
   const components = img.imageType.components
   const perFrame = file0.rows * file0.columns * components
   if (img.size[0] !== file0.columns || img.size[1] !== file0.rows || !img.data) {
-    throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${file0.parsed.name}: itk-wasm decoded ${describeTransferSyntax(ts)} to a ${img.size.join('×')} image, expected ${file0.columns}×${file0.rows}`)
+    throw new DicomError(reason.code, `${file0.parsed.name}: itk-wasm decoded ${reason.what} to a ${img.size.join('×')} image, expected ${file0.columns}×${file0.rows}`)
   }
   // Files were passed in our slice order, so each file's frames start after the previous files'.
   const startOf = new Map<string, number>()
@@ -371,12 +391,18 @@ async function decodeCompressed(sorted: FrameInfo[], options: ReadDicomSeriesOpt
     z0 += f.frames
   }
   if (decoded.sortedNames.length === files.length && decoded.sortedNames.some((n, i) => n !== names.get(files[i]))) {
-    throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${file0.parsed.name}: itk-wasm reordered the slices of a series given as sorted`)
+    throw new DicomError(reason.code, `${file0.parsed.name}: itk-wasm reordered the slices of a series given as sorted`)
   }
-  const src = img.data as unknown as ArrayLike<number>
+  let src = img.data as unknown as ArrayLike<number>
+  if (file0.bitsAllocated === 1) {
+    // GDCM unpacks 1-bit pixels to 0/255; the stored values (PS3.5 §8.1.1, pydicom) are 0/1.
+    const bits = new Uint8Array(src.length)
+    for (let i = 0; i < src.length; i++) bits[i] = src[i] !== 0 ? 1 : 0
+    src = bits
+  }
   const nz = sorted.length
   if (src.length < perFrame * nz) {
-    throw new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${file0.parsed.name}: itk-wasm returned ${src.length / perFrame} slices for ${nz} frames`)
+    throw new DicomError(reason.code, `${file0.parsed.name}: itk-wasm returned ${src.length / perFrame} slices for ${nz} frames`)
   }
   let min = Infinity
   let max = -Infinity
@@ -393,7 +419,7 @@ async function decodeCompressed(sorted: FrameInfo[], options: ReadDicomSeriesOpt
   for (let z = 0; z < nz; z++) {
     const s = sorted[z]
     const from = (startOf.get(names.get(s.file)!)! + s.frame) * perFrame
-    const block = (img.data as unknown as { subarray(a: number, b: number): ArrayLike<number> }).subarray(from, from + perFrame)
+    const block = (src as unknown as { subarray(a: number, b: number): ArrayLike<number> }).subarray(from, from + perFrame)
     data.set(block, z * perFrame)
   }
   return { data, components }
@@ -438,6 +464,8 @@ function buildMetadata(series: FileInfo[], geo: Geometry, decoder: string, skipp
   if (f0.photometricInterpretation === 'MONOCHROME1') {
     notes.push('PhotometricInterpretation is MONOCHROME1: low values are meant to display bright; the data are not inverted')
   }
+  const pi = f0.photometricInterpretation
+  if (decoder.startsWith('itk-wasm') && (pi.startsWith('YBR') || pi === 'PALETTE COLOR')) notes.push(`${pi} was converted to RGB by GDCM`)
   if (geo.sorted.length === 1) notes.push('Single slice: returned as a 3D image with size z = 1, as ITK\'s series reader does')
   if (skipped.length > 0) notes.push(`Skipped ${skipped.length} non-DICOM file(s): ${skipped.join(', ')}`)
   if (notes.length > 0) m.set('ReaderNotes', notes)
@@ -479,15 +507,15 @@ export async function readDicomSeries(files: DicomInput[], options: ReadDicomSer
   const frames = series.flatMap(readFrames)
   checkConsistent(frames)
   const geo = computeGeometry(frames)
-  const syntaxes = [...new Set(series.map((f) => f.parsed.transferSyntaxUID))]
-  const native = syntaxes.every((ts) => NATIVE_TRANSFER_SYNTAXES.has(ts))
+  const reason = series.map(itkWasmReason).find((r) => r !== null) ?? null
+  const native = reason === null
   options.signal?.throwIfAborted()
   let decodedData: { data: TypedArray; components: number }
   if (native) {
     decodedData = decodeNative(geo.sorted, options, 0.3)
   } else {
-    options.onProgress?.(0.3, `decoding ${describeTransferSyntax(syntaxes.find((t) => !NATIVE_TRANSFER_SYNTAXES.has(t))!)} with itk-wasm`)
-    decodedData = await decodeCompressed(geo.sorted, options)
+    options.onProgress?.(0.3, `decoding ${reason.what} with itk-wasm`)
+    decodedData = await decodeCompressed(geo.sorted, options, reason)
     options.onProgress?.(1, 'decoded')
   }
   const f0 = geo.sorted[0].file

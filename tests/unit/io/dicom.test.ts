@@ -85,6 +85,7 @@ const LOSSLESS_NATIVE = [
   'CT_small_monochrome1',
   'series_oblique', // 5 shuffled oblique slices
   'series_nopos', // no positions: InstanceNumber order
+  'MR_enhanced_3frames', // geometry and rescale only in functional groups, frames in reverse order
 ]
 
 describe('readDicomSeries: uncompressed transfer syntaxes vs pydicom', () => {
@@ -168,6 +169,43 @@ describe('readDicomSeries: uncompressed transfer syntaxes vs pydicom', () => {
     const ctrl = new AbortController()
     ctrl.abort()
     await expect(readDicomSeries(files, { signal: ctrl.signal })).rejects.toThrow(/abort/i)
+  })
+})
+
+describe('colour and special pixel formats', () => {
+  it('SC_rgb_small_odd (native RGB, 3×3): 3 components, exact', async () => {
+    const { meta, values } = expected('SC_rgb_small_odd')
+    const img = await readDicomSeries([fileOf('SC_rgb_small_odd.dcm')])
+    expect(img.size).toEqual(meta.size)
+    expect(img.imageType.components).toBe(3)
+    expect(img.imageType.componentType).toBe('uint8')
+    expect(img.metadata.get('Decoder')).toBe('native (dicom-parser)')
+    expect(maxAbsDiff(img, values)).toBe(0)
+  })
+
+  it('YBR_FULL_422 (uncompressed, subsampled) goes to itk-wasm and comes back RGB within 2 of pydicom\'s conversion', async () => {
+    const { meta, values } = expected('SC_ybr_full_422_uncompressed')
+    const img = await readDicomSeries([fileOf('SC_ybr_full_422_uncompressed.dcm')])
+    expect(img.size).toEqual(meta.size)
+    expect(img.imageType.components).toBe(3)
+    expect(img.metadata.get('Decoder')).toBe('itk-wasm (GDCM)')
+    expect(String(img.metadata.get('ReaderNotes'))).toMatch(/converted to RGB/)
+    expect(maxAbsDiff(img, values)).toBeLessThanOrEqual(2)
+  })
+
+  it('DICOM SEG with BitsAllocated 1 (itk-wasm), functional-group geometry: sums match pydicom', async () => {
+    const meta = JSON.parse(readFileSync(join(REF, 'expected/liver_1frame.json'), 'utf8')) as Expected & { sum: number; indexSum: number }
+    const img = await readDicomSeries([fileOf('liver_1frame.dcm')])
+    checkGeometry(img, meta)
+    const d = img.data as Int16Array
+    let sum = 0
+    let indexSum = 0
+    for (let i = 0; i < d.length; i++) {
+      sum += d[i]
+      indexSum += d[i] * i
+    }
+    expect(sum).toBe(meta.sum)
+    expect(indexSum).toBe(meta.indexSum)
   })
 })
 

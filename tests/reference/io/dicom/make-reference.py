@@ -13,6 +13,8 @@ Run from the repository root:  /usr/bin/python3 tests/reference/io/dicom/make-re
    - MR_small_slope.dcm: RescaleSlope 0.5, RescaleIntercept 1.5 (float32 output);
    - CT_small_bigintercept.dcm: RescaleIntercept 32000 (rescaled values exceed int16: float32);
    - CT_small_monochrome1.dcm: PhotometricInterpretation MONOCHROME1;
+   - MR_enhanced_3frames.dcm: 3 frames whose positions, orientation, spacing and rescale are only in
+     the (per-frame / shared) functional groups, stored in descending order along the normal;
    - mixed_size/ and mixed_orientation/: two files of one series that differ (error cases).
 2. For each readable case writes expected/<case>.json (size, spacing, origin, direction (row-major,
    ITK convention), pixel type the reader must choose, sorted file names) and expected/<case>.bin
@@ -126,6 +128,41 @@ def make_fixtures():
     d.PhotometricInterpretation = 'MONOCHROME1'
     d.save_as(path('CT_small_monochrome1.dcm'))
 
+    # Enhanced-style multi-frame: 3 frames of MR_small with geometry and rescale only in the
+    # functional groups, frames stored in descending position order.
+    from pydicom.dataset import Dataset
+    from pydicom.sequence import Sequence
+    d = copy.deepcopy(base)
+    for kw in ('ImagePositionPatient', 'ImageOrientationPatient', 'PixelSpacing', 'SliceThickness'):
+        if kw in d:
+            delattr(d, kw)
+    d.NumberOfFrames = 3
+    d.SOPInstanceUID = '1.2.826.0.1.3680043.8.498.2005'
+    shared = Dataset()
+    orient = Dataset()
+    orient.ImageOrientationPatient = [0, 1, 0, 0, 0, -1]  # sagittal
+    measures = Dataset()
+    measures.PixelSpacing = ['0.5', '0.25']
+    measures.SliceThickness = '2'
+    shared.PlaneOrientationSequence = Sequence([orient])
+    shared.PixelMeasuresSequence = Sequence([measures])
+    d.SharedFunctionalGroupsSequence = Sequence([shared])
+    per = []
+    for k in range(3):
+        item = Dataset()
+        pos = Dataset()
+        pos.ImagePositionPatient = [f'{4.0 + 3.0 * k:.1f}', '-20', '30']  # normal is -x: stored order is descending along it
+        item.PlanePositionSequence = Sequence([pos])
+        tr = Dataset()
+        tr.RescaleSlope = '2'
+        tr.RescaleIntercept = str(-10 * (k + 1))
+        tr.RescaleType = 'US'
+        item.PixelValueTransformationSequence = Sequence([tr])
+        per.append(item)
+    d.PerFrameFunctionalGroupsSequence = Sequence(per)
+    d.PixelData = np.stack([arr + 50 * k for k in range(3)]).astype('<i2').tobytes()
+    d.save_as(path('MR_enhanced_3frames.dcm'))
+
     # Error cases: one series, different sizes / orientations.
     os.makedirs(path('mixed_size'), exist_ok=True)
     for name, src in (('a.dcm', 'CT_small.dcm'), ('b.dcm', 'MR_small.dcm')):
@@ -229,6 +266,69 @@ def expected_volume(case, names, decoded=None):
     return vol
 
 
+def fg(ds, frame, macro, attr):
+    """Functional group attribute (PS3.3 C.7.6.16): per-frame item first, then shared."""
+    for seq, idx in (('PerFrameFunctionalGroupsSequence', frame), ('SharedFunctionalGroupsSequence', 0)):
+        groups = ds.get(seq)
+        if groups is not None and len(groups) > idx and macro in groups[idx] and attr in groups[idx][macro][0]:
+            return groups[idx][macro][0][attr].value
+    return ds.get(attr)
+
+
+def expected_enhanced(case, name, stored=None, write_bin=True):
+    """Multi-frame geometry from the functional groups, frames sorted along the normal."""
+    ds = pydicom.dcmread(path(name))
+    stored = stored_values(ds) if stored is None else stored
+    n = stored.shape[0]
+    iop = [float(v) for v in fg(ds, 0, 'PlaneOrientationSequence', 'ImageOrientationPatient')]
+    row, col = np.array(iop[:3]), np.array(iop[3:])
+    normal = np.cross(row, col)
+    frames = []
+    for k in range(n):
+        pos = np.array([float(v) for v in fg(ds, k, 'PlanePositionSequence', 'ImagePositionPatient')])
+        slope = float(fg(ds, k, 'PixelValueTransformationSequence', 'RescaleSlope') or 1)
+        intercept = float(fg(ds, k, 'PixelValueTransformationSequence', 'RescaleIntercept') or 0)
+        frames.append((float(np.dot(pos, normal)), pos, stored[k] * slope + intercept, slope, intercept))
+    frames.sort(key=lambda f: f[0])
+    ps = [float(v) for v in fg(ds, 0, 'PixelMeasuresSequence', 'PixelSpacing')]
+    if n > 1:
+        dz = float(np.mean(np.diff([f[0] for f in frames])))
+    else:
+        dz = float(fg(ds, 0, 'PixelMeasuresSequence', 'SpacingBetweenSlices') or fg(ds, 0, 'PixelMeasuresSequence', 'SliceThickness') or 1)
+    vol = np.stack([f[2] for f in frames])
+    integer_rescale = all(f[3] == 1 and float(f[4]).is_integer() for f in frames)
+    pixel_type = 'int16' if integer_rescale and vol.min() >= -32768 and vol.max() <= 32767 else 'float32'
+    flat = vol.reshape(-1)
+    meta = dict(case=case, files=[name], size=[int(vol.shape[2]), int(vol.shape[1]), int(vol.shape[0])],
+                spacing=[ps[1], ps[0], dz], origin=[float(v) for v in frames[0][1]],
+                direction=np.stack([row, col, normal], axis=1).reshape(-1).tolist(), componentType=pixel_type,
+                binDtype='float32', sortedFiles=[os.path.basename(name)],
+                photometricInterpretation=str(ds.PhotometricInterpretation),
+                sum=float(flat.sum()), indexSum=float((flat * np.arange(flat.size)).sum()))
+    if write_bin:
+        vol.astype('<f4').tofile(os.path.join(OUT, case + '.bin'))
+    with open(os.path.join(OUT, case + '.json'), 'w') as f:
+        json.dump(meta, f, indent=1)
+
+
+def expected_colour(case, name, convert_from=None):
+    """Colour image: RGB pixel-interleaved values (converted from YBR with pydicom when asked)."""
+    from pydicom.pixel_data_handlers.util import convert_color_space
+    ds = pydicom.dcmread(path(name))
+    a = ds.pixel_array
+    if convert_from:
+        a = convert_color_space(a, convert_from, 'RGB')
+    a = a.reshape((-1,) + a.shape[-3:]) if a.ndim == 4 else a[None]
+    a.astype('<f4').tofile(os.path.join(OUT, case + '.bin'))
+    ipp = ds.get('ImagePositionPatient')
+    meta = dict(case=case, files=[name], size=[int(a.shape[2]), int(a.shape[1]), int(a.shape[0])],
+                components=3, binDtype='float32', sortedFiles=[name], componentType='uint8',
+                photometricInterpretation=str(ds.PhotometricInterpretation),
+                origin=[float(v) for v in ipp] if ipp else [0.0, 0.0, 0.0])
+    with open(os.path.join(OUT, case + '.json'), 'w') as f:
+        json.dump(meta, f, indent=1)
+
+
 def jpeg_ls_stored(name):
     """pydicom here has no JPEG-LS decoder: decode with DCMTK's dcmdjpls, then read with pydicom."""
     tmp = '/tmp/_dicom_ref_jls.dcm'
@@ -303,6 +403,11 @@ def main():
     assert np.array_equal(jls, mr_stored), 'JPEG-LS lossless differs from MR_small'
     expected_volume('MR_small_jpeg_ls_lossless', ['MR_small_jpeg_ls_lossless.dcm'], {'MR_small_jpeg_ls_lossless.dcm': jls})
     assert np.array_equal(stored_values(pydicom.dcmread(path('MR_small_RLE.dcm'))), mr_stored)
+    expected_enhanced('MR_enhanced_3frames', 'MR_enhanced_3frames.dcm')
+    # DICOM SEG, BitsAllocated 1 (decoded by itk-wasm): only checksums, the full mask is 1 MB as float32.
+    expected_enhanced('liver_1frame', 'liver_1frame.dcm', write_bin=False)
+    expected_colour('SC_rgb_small_odd', 'SC_rgb_small_odd.dcm')
+    expected_colour('SC_ybr_full_422_uncompressed', 'SC_ybr_full_422_uncompressed.dcm', 'YBR_FULL')
     for name in ['CT_small.dcm', 'MR_small_bigendian.dcm', 'MR_small_implicit.dcm', 'image_dfl.dcm', 'rtplan.dcm',
                  'test-SR.dcm', 'CT_small_no_meta.dcm', 'ExplVR_BigEndNoMeta.dcm']:
         header_reference(name)
