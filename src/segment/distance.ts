@@ -10,8 +10,7 @@
  * passes become a direct minimum over the 2k + 1 offsets on whole rows / planes. The buffer
  * can be float32 without changing any decision (integer squared distances are exact).
  */
-import type { Dims3 } from './volume'
-import type { ProgressOptions } from './volume'
+import type { Dims3, ProgressOptions } from './volume'
 
 /** Up to this reach (voxels) along an axis the y / z passes use a direct windowed minimum. */
 export const WINDOWED_MAX_REACH = 6

@@ -27,14 +27,7 @@ export function maskBytes(mask: Image, operation: string): Uint8Array {
   return out
 }
 
-/** Throws unless two images have the same size. */
-export function assertSameSize(a: Image, b: Image, operation: string, what = 'mask'): void {
-  if (a.size.length !== b.size.length || a.size.some((n, i) => n !== b.size[i])) {
-    throw new Error(`${operation}: the ${what} is ${b.size.join('×')} but the image is ${a.size.join('×')}`)
-  }
-}
-
-/** Calls onProgress and checks the abort signal. */
+/** Progress reporting and cancellation options of the long-running operations. */
 export interface ProgressOptions {
   /** Called with the fraction done (0..1) and a short message. */
   onProgress?: (fraction: number, message?: string) => void
