@@ -61,7 +61,8 @@ function reflect101(p: number, len: number): number {
  *   the image used for the tile histograms is first extended at the right and bottom with
  *   BORDER_REFLECT_101 by tilesX − W mod tilesX columns and tilesY − H mod tilesY rows (both,
  *   even when only one is needed, as OpenCV does) and the tile size is taken from that image;
- * - clip limit max(trunc(clipLimit · tileArea / 256), 1); the clipped excess is added evenly to
+ * - clip limit max(trunc(clipLimit · tileArea / 256), 1) (1 as well when that exceeds the int
+ *   range, as OpenCV's conversion does on x86); the clipped excess is added evenly to
  *   all 256 bins and the remainder one count per bin at a stride of max(256 / remainder, 1);
  * - LUT value round(cdf · (255 / tileArea)) in float32, rounded half to even;
  * - bilinear interpolation of the four neighbouring tile LUTs at tile coordinates
@@ -111,9 +112,9 @@ function makeWorkspace(width: number, height: number, tilesX: number, tilesY: nu
   }
 }
 
-/** The per-band coefficient table costs ~(tilesX+1)(tilesY+1)·256 entries: worth it for big tiles. */
+/** The per-band coefficient tables cost ~(tilesX+1)(tilesY+1)·256 entries: worth it when that is at most the pixel count. */
 function useCoefficientTable(width: number, height: number, tilesX: number, tilesY: number): boolean {
-  return (tilesX + 1) * (tilesY + 1) * HIST_SIZE * 4 <= width * height
+  return (tilesX + 1) * (tilesY + 1) * HIST_SIZE <= width * height
 }
 
 function claheSlice(
@@ -142,7 +143,10 @@ function claheSlice(
   const lutScale = fround((HIST_SIZE - 1) / fround(tileArea))
   let clipLimit = 0
   if (clipLimitFactor > 0) {
-    clipLimit = Math.max(Math.min(Math.trunc((clipLimitFactor * tileArea) / HIST_SIZE), 0x7fffffff), 1)
+    const limit = (clipLimitFactor * tileArea) / HIST_SIZE
+    // static_cast<int> of a double beyond int range gives INT_MIN on x86 (cvttsd2si), which
+    // max(…, 1) turns into 1: OpenCV clips hardest for absurdly large limits, and so do we.
+    clipLimit = limit < 2147483648 ? Math.max(Math.trunc(limit), 1) : 1
   }
 
   tileHistograms(lsrc, pw, tileW, tileH, tilesX, tilesY, ws)

@@ -106,7 +106,8 @@ for k, v in inputs.items():
 CLIPS = [0, 1, 2, 4, 40]
 GRIDS = [(8, 8), (4, 4), (2, 3), (16, 16), (1, 1)]
 ALL = [(c, g) for c in CLIPS for g in GRIDS]
-EXTRA = [(0.5, (8, 8)), (3.7, (4, 4)), (-1, (8, 8)), (0.01, (2, 3)), (2.5, (3, 5)), (1.5, (7, 2))]
+EXTRA = [(0.5, (8, 8)), (3.7, (4, 4)), (-1, (8, 8)), (0.01, (2, 3)), (2.5, (3, 5)), (1.5, (7, 2)),
+         (1e12, (8, 8))]  # beyond int range: OpenCV's cast yields INT_MIN, i.e. clip limit 1
 
 plan = {
     'ct_128x128': ALL,
