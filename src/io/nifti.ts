@@ -211,13 +211,10 @@ interface Layout {
   size: number[]
   components: number
   pixelType: PixelType
-  info: DatatypeInfo
   /** Vector intent: components are stored as the 5th NIfTI axis (planar), ITK interleaves them. */
   planarComponents: boolean
   /** Bytes of pixel data in the file. */
   dataBytes: number
-  /** Bytes of the pixel buffer returned. */
-  outBytes: number
   slope: number
   inter: number
   rescale: boolean
@@ -259,20 +256,23 @@ function layoutOf(h: NiftiHeader): Layout {
   if (Math.abs(slope) < Number.EPSILON) slope = 1
   const rescale = Math.abs(slope - 1) > Number.EPSILON || Math.abs(inter) > Number.EPSILON
   const isInteger = !info.componentType.startsWith('float')
-  const outInfo = rescale && isInteger ? { ...info, componentType: 'float32' as ComponentType, bytes: 4 } : info
-  const outBytes = count * outInfo.bytes * info.components
+  // integer data with scaling come back as float32
+  const outBytes = count * (rescale && isInteger ? 4 : info.bytes) * info.components
   const total = h.singleFile ? Math.max(h.voxOffset, 0) + dataBytes : dataBytes
   if (!Number.isSafeInteger(count) || outBytes > NIFTI_MAX_BYTES || total > NIFTI_MAX_BYTES) {
     throw new Error(
       `NIfTI image too large: size ${d.slice(1, d[0] + 1).join('×')} (${count} voxels × ${info.components} component(s)) needs ${Math.max(outBytes, total)} bytes, more than the ${NIFTI_MAX_BYTES}-byte limit`,
     )
   }
-  return { dimension, size, components, pixelType, info: outInfo === info ? info : { ...info, componentType: outInfo.componentType }, planarComponents, dataBytes, outBytes, slope, inter, rescale }
+  return { dimension, size, components, pixelType, planarComponents, dataBytes, slope, inter, rescale }
 }
 
-/** Byte offset of the pixel data in a single file (nifti_clib uses at least the header + 4-byte extender). */
+/**
+ * Byte offset of the pixel data in a single file: vox_offset, but never inside the header
+ * (nifti_clib raises a smaller vox_offset to sizeof(header): 348 for NIfTI-1, 540 for NIfTI-2).
+ */
 function singleFileOffset(h: NiftiHeader): number {
-  const min = h.version === 1 ? NIFTI1_HEADER_SIZE + 4 : NIFTI2_HEADER_SIZE + 4
+  const min = h.version === 1 ? NIFTI1_HEADER_SIZE : NIFTI2_HEADER_SIZE
   const off = Math.floor(h.voxOffset)
   return off < min ? min : off
 }
@@ -571,6 +571,15 @@ export function writeNifti(image: Image, options: WriteNiftiOptions = {}): Array
     throw new Error(`writeNifti: image has ${data.length} values but its size ${image.size.join('×')} × ${comps} component(s) needs ${count * comps}`)
   }
   for (const s of image.size) if (!(Number.isInteger(s) && s > 0 && s <= 32767)) throw new Error(`writeNifti: size ${image.size.join('×')} has an axis outside 1..32767 (NIfTI-1 dims are 16-bit)`)
+  if (image.spacing.length < dim || image.spacing.slice(0, dim).some((s) => !(Number.isFinite(s) && s > 0))) {
+    throw new Error(`writeNifti: spacing [${image.spacing.join(', ')}] must have ${dim} positive finite values`)
+  }
+  if (image.origin.length < dim || image.origin.slice(0, dim).some((o) => !Number.isFinite(o))) {
+    throw new Error(`writeNifti: origin [${image.origin.join(', ')}] must have ${dim} finite values`)
+  }
+  if (image.direction.length !== dim * dim || Array.from(image.direction as ArrayLike<number>, Number).some((x) => !Number.isFinite(x))) {
+    throw new Error(`writeNifti: direction must be a finite ${dim}×${dim} matrix (${image.direction.length} values given)`)
+  }
   const pt = image.imageType.pixelType
   let datatype: number
   let intent = 0

@@ -243,6 +243,22 @@ describe("readNifti({ compat: 'itk-5.2' }) vs C++ ITK 5.2 ImageFileReader (itk52
   }
 })
 
+describe('vox_offset handling vs ITK', () => {
+  const good = new Uint8Array(readFileSync(join(FIX, 'qform_only_int16.nii')))
+  for (const [voxOffset, pad] of [[0, 0], [100, 0], [348, 0], [352, 0], [368, 16], [1000, 648]]) {
+    it(`vox_offset ${voxOffset} (${pad} padding bytes before the data)`, async () => {
+      const b = new Uint8Array(good.length + pad)
+      b.set(good.subarray(0, 352))
+      b.set(good.subarray(352), 352 + pad)
+      new DataView(b.buffer).setFloat32(108, voxOffset, true)
+      const path = join(tmp, `vox_offset_${voxOffset}.nii`)
+      writeFileSync(path, b)
+      const itk = (await readImageNode(path)) as unknown as Image
+      for (const ours of [await readNifti(b), await readNifti(gzipSync(b)), readNiftiSync(gzipSync(b))]) expectSameData(ours, itk)
+    })
+  }
+})
+
 describe('readNifti errors', () => {
   const good = new Uint8Array(readFileSync(join(FIX, 'qform_only_int16.nii')))
   const withHeader = (edit: (v: DataView, b: Uint8Array) => void): Uint8Array => {
@@ -395,6 +411,10 @@ describe('writeNifti', () => {
   it('refuses images without data and sizes NIfTI-1 cannot hold', () => {
     expect(() => writeNifti({ ...oblique, data: null })).toThrow(/no pixel data/)
     expect(() => writeNifti(makeImage([40000, 1], { componentType: 'uint8' }))).toThrow(/outside 1..32767/)
+    expect(() => writeNifti({ ...oblique, spacing: [1, 0, 1] })).toThrow(/spacing \[1, 0, 1\] must have 3 positive/)
+    expect(() => writeNifti({ ...oblique, origin: [0, NaN, 0] })).toThrow(/origin .* must have 3 finite/)
+    expect(() => writeNifti({ ...oblique, direction: new Float64Array(4) })).toThrow(/3×3 matrix \(4 values given\)/)
+    expect(() => writeNifti({ ...oblique, data: new Int16Array(3) })).toThrow(/has 3 values but its size 6×5×4/)
   })
 })
 
