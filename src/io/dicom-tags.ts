@@ -38,7 +38,7 @@ export function lookupTag(tag: number): TagEntry | undefined {
   const hit = tagMap!.get(tag)
   if (hit) return hit
   // Group length (gggg,0000) of any group.
-  if ((tag & 0xffff) === 0 && tag !== 0) return { vr: 'UL', keyword: 'GenericGroupLength', name: 'Group Length' }
+  if ((tag & 0xffff) === 0 && tag !== 0) return { vr: 'UL', keyword: '', name: 'Group Length' } // no keyword, as in pydicom
   for (const r of repeaters!) if (((tag & r.mask) >>> 0) === r.value) return r.entry
   return undefined
 }

@@ -464,6 +464,11 @@ function buildMetadata(series: FileInfo[], geo: Geometry, decoder: string, skipp
   if (f0.photometricInterpretation === 'MONOCHROME1') {
     notes.push('PhotometricInterpretation is MONOCHROME1: low values are meant to display bright; the data are not inverted')
   }
+  const doseScaling = nums(ds, 'x3004000e')?.[0]
+  if (doseScaling !== undefined) {
+    m.set('DoseGridScaling', doseScaling)
+    notes.push(`DoseGridScaling (3004,000E) = ${doseScaling} is not applied (it is not a Modality LUT): multiply to get ${str(ds, 'x30040002') ?? 'dose'} units`)
+  }
   const pi = f0.photometricInterpretation
   if (decoder.startsWith('itk-wasm') && (pi.startsWith('YBR') || pi === 'PALETTE COLOR')) notes.push(`${pi} was converted to RGB by GDCM`)
   if (geo.sorted.length === 1) notes.push('Single slice: returned as a 3D image with size z = 1, as ITK\'s series reader does')

@@ -143,6 +143,12 @@ describe('readDicomSeries: uncompressed transfer syntaxes vs pydicom', () => {
     expect(Array.from(a.data as Int16Array)).toEqual(Array.from(b.data as Int16Array))
   })
 
+  it('RT Dose: DoseGridScaling is reported, not applied', async () => {
+    const img = await readDicomSeries([fileOf('rtdose.dcm')])
+    expect(img.metadata.get('DoseGridScaling')).toBeCloseTo(1e-6, 12)
+    expect(String(img.metadata.get('ReaderNotes'))).toMatch(/DoseGridScaling .* not applied/)
+  })
+
   it('single slice: 3D image with z = 1, spacing from SpacingBetweenSlices/SliceThickness', async () => {
     const img = await readDicomSeries([bufferOf('MR_small.dcm')])
     expect(img.size).toEqual([64, 64, 1])
