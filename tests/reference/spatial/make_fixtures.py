@@ -189,6 +189,45 @@ add_case('ct_up2_nearest', 'ct2d', ct_up, 'nearest')
 add_case('ct_up2_linear', 'ct2d', ct_up, 'linear')
 add_case('ct_up2_bspline', 'ct2d', ct_up, 'bspline')
 
+# 30 small random cases (real Colin27 blocks): identity / permuted+flipped / oblique directions,
+# size-1 axes, uint8/int16/float32, x2, x1/2, x1/3 spacings on the same grid or unrelated grids
+rr = np.random.default_rng(7)
+for t in range(30):
+    dim = 2 if t % 3 == 0 else 3
+    size = [int(v) for v in rr.integers(3, 11, size=dim)]
+    if t % 7 == 3:
+        size[int(rr.integers(dim))] = 1
+    i0, j0, k0 = (int(v) for v in rr.integers(40, 120, size=3))
+    block = colin[i0:i0 + size[0], j0:j0 + size[1], k0:k0 + (size[2] if dim == 3 else 1)].astype(np.float64)
+    if dim == 2:
+        block = block[:, :, 0]
+    typ = ['uint8', 'int16', 'float32'][t % 3 if t % 2 else (t // 2) % 3]
+    arr = block.astype(np.uint8) if typ == 'uint8' else (8 * block - 300).astype(np.int16) if typ == 'int16' else (0.731 * block + 3.25).astype(np.float32)
+
+    def random_direction():
+        kind = int(rr.integers(3))
+        if kind == 0:
+            return np.eye(dim)
+        if kind == 1:
+            return np.eye(dim)[rr.permutation(dim)] * rr.choice([-1.0, 1.0], size=dim)
+        q, _ = np.linalg.qr(rr.normal(size=(dim, dim)))
+        return q
+    d_in = random_direction()
+    sp_in = [float(v) for v in np.round(rr.uniform(0.4, 2.5, size=dim), 2)]
+    o_in = [float(v) for v in np.round(rr.uniform(-30, 30, size=dim), 2)]
+    add_input(f'rnd{t}', arr, sp_in, o_in, d_in)
+    if t % 2 == 0:  # same grid family: exact ratios, many ties
+        factor = float(rr.choice([0.5, 2.0, 1 / 3]))
+        out = dict(size=[int(v) for v in rr.integers(2, 11, size=dim)], spacing=[s * factor for s in sp_in],
+                   origin=o_in, direction=[float(v) for v in d_in.ravel()])
+    else:
+        d_out = random_direction()
+        out = centred(inputs[f'rnd{t}'], [float(v) for v in np.round(rr.uniform(0.4, 2.5, size=dim), 2)],
+                      [int(v) for v in rr.integers(2, 11, size=dim)], d_out, rr.uniform(-2, 2, size=dim))
+    interp = ['nearest', 'linear', 'bspline'][t % 3 if t % 4 else (t // 4) % 3]
+    out_type = 'float32' if (typ == 'float32' or t % 5 == 1) else typ
+    add_case(f'random_{t}', f'rnd{t}', out, interp, out_type, default=float([0, 7, 2.5][t % 3]))
+
 # ITK's PhysicalPointToIndex (vnl_svd inverse) for random oblique geometries, 2D and 3D
 rng = np.random.default_rng(20261123)
 matrices = []

@@ -48,7 +48,7 @@ describe('resample vs ITK 5.2 ResampleImageFilter (fixtures from tests/reference
       // Same floating-point steps as ITK: nearest, integer casts and float32 values all agree exactly.
       expect(mismatches).toBe(0)
       // Every case places part of its grid outside the input or on its half-voxel border.
-      if (!c.name.startsWith('sameoblique')) expect(outside).toBeGreaterThan(0)
+      if (!c.name.startsWith('sameoblique') && !c.name.startsWith('random')) expect(outside).toBeGreaterThan(0)
     })
   }
 

@@ -125,6 +125,7 @@ int dispatch(const Params & p)
   if (p.inType == "int16" && p.outType == "float32") return run<short, float, D>(p);
   if (p.inType == "float32" && p.outType == "float32") return run<float, float, D>(p);
   if (p.inType == "uint8" && p.outType == "uint8") return run<unsigned char, unsigned char, D>(p);
+  if (p.inType == "uint8" && p.outType == "float32") return run<unsigned char, float, D>(p);
   std::cerr << "unsupported types " << p.inType << " -> " << p.outType << "\n";
   return 1;
 }
