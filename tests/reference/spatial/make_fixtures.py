@@ -224,7 +224,7 @@ for t in range(30):
         d_out = random_direction()
         out = centred(inputs[f'rnd{t}'], [float(v) for v in np.round(rr.uniform(0.4, 2.5, size=dim), 2)],
                       [int(v) for v in rr.integers(2, 11, size=dim)], d_out, rr.uniform(-2, 2, size=dim))
-    interp = ['nearest', 'linear', 'bspline'][t % 3 if t % 4 else (t // 4) % 3]
+    interp = ['nearest', 'linear', 'bspline'][(t // 3 + t) % 3]  # decorrelated from the type (t % 3)
     out_type = 'float32' if (typ == 'float32' or t % 5 == 1) else typ
     add_case(f'random_{t}', f'rnd{t}', out, interp, out_type, default=float([0, 7, 2.5][t % 3]))
 
