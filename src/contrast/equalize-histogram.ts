@@ -17,11 +17,10 @@ export type EqualizeHistogramOptions = Uint8InputOptions
  * 0..255 (min..max, or `window`; see {@link Uint8InputOptions}). Output: uint8, same geometry.
  */
 export function equalizeHistogram(image: Image, options: EqualizeHistogramOptions = {}): Image {
-  const hist = new Int32Array(256)
+  const hist = new Int32Array(512)
   const lut = new Uint8ClampedArray(256)
   return perSliceUint8(image, 'equalizeHistogram', options, (src, width, height, dst) => {
-    hist.fill(0)
-    for (let i = 0; i < src.length; i++) hist[src[i]]++
+    histogram(src, hist)
     let i = 0
     while (hist[i] === 0) i++
     const total = width * height
@@ -37,6 +36,44 @@ export function equalizeHistogram(image: Image, options: EqualizeHistogramOption
       sum += hist[i]
       lut[i] = Math.fround(Math.fround(sum) * scale) // Uint8ClampedArray: round half to even, saturate
     }
-    for (let k = 0; k < src.length; k++) dst[k] = lut[src[k]]
+    applyLut(src, lut, dst)
   })
+}
+
+/** 256-bin histogram into hist[0..255] (hist[256..511] is scratch). */
+function histogram(src: Uint8Array, hist: Int32Array): void {
+  hist.fill(0)
+  let start = 0
+  if (src.byteOffset % 4 === 0) {
+    // Four pixels per 32-bit load; alternate pixels count into a second histogram (hist[256..])
+    // so runs of equal values do not serialize on one counter.
+    const words = new Int32Array(src.buffer, src.byteOffset, src.length >> 2)
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k]
+      hist[w & 255]++
+      hist[256 + ((w >> 8) & 255)]++
+      hist[(w >> 16) & 255]++
+      hist[256 + (w >>> 24)]++
+    }
+    start = words.length << 2
+  }
+  for (let k = start; k < src.length; k++) hist[src[k]]++
+  for (let v = 0; v < 256; v++) hist[v] += hist[256 + v]
+}
+
+/** dst[k] = lut[src[k]], four pixels per 32-bit word when both buffers are aligned. */
+function applyLut(src: Uint8Array, lut: Uint8ClampedArray, dst: Uint8Array): void {
+  let start = 0
+  if (src.byteOffset % 4 === 0 && dst.byteOffset % 4 === 0) {
+    const n = src.length >> 2
+    const from = new Int32Array(src.buffer, src.byteOffset, n)
+    const to = new Int32Array(dst.buffer, dst.byteOffset, n)
+    // The same shifts read and write each byte, so this is independent of byte order.
+    for (let k = 0; k < n; k++) {
+      const w = from[k]
+      to[k] = lut[w & 255] | (lut[(w >> 8) & 255] << 8) | (lut[(w >> 16) & 255] << 16) | (lut[w >>> 24] << 24)
+    }
+    start = n << 2
+  }
+  for (let k = start; k < src.length; k++) dst[k] = lut[src[k]]
 }
