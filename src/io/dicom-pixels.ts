@@ -60,14 +60,22 @@ export function decodeStoredFrame(file: FileInfo, frame: number, out: Float64Arr
       if (signed) for (let i = 0; i < n; i++) out[i] = view.getInt32(i << 2, le)
       else for (let i = 0; i < n; i++) out[i] = view.getUint32(i << 2, le)
     }
-  } else {
-    const bits = file.bitsStored
-    const range = 2 ** bits
-    const half = range / 2
-    // Masking on doubles (exact up to 2^53) so 32-bit values need no unsigned tricks.
+  } else if (ba <= 16) {
+    const mask = (1 << file.bitsStored) - 1
+    const sign = signed ? 1 << (file.bitsStored - 1) : 0
+    const range = 1 << file.bitsStored
     for (let i = 0; i < n; i++) {
-      const raw = ba === 8 ? bytes[start + i] : ba === 16 ? view.getUint16(i << 1, le) : view.getUint32(i << 2, le)
-      let v = Math.floor(raw / 2 ** shift) % range
+      const raw = ba === 8 ? bytes[start + i] : view.getUint16(i << 1, le)
+      const v = (raw >>> shift) & mask
+      out[i] = sign !== 0 && (v & sign) !== 0 ? v - range : v
+    }
+  } else {
+    const range = 2 ** file.bitsStored
+    const half = range / 2
+    const div = 2 ** shift
+    // 32-bit: on doubles (exact below 2^53), as bitwise operators would wrap at 2^31.
+    for (let i = 0; i < n; i++) {
+      let v = Math.floor(view.getUint32(i << 2, le) / div) % range
       if (signed && v >= half) v -= range
       out[i] = v
     }

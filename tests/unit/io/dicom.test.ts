@@ -80,6 +80,8 @@ const LOSSLESS_NATIVE = [
   'image_dfl', // deflated explicit VR LE, 8-bit
   'rtdose', // 32-bit unsigned multi-frame, Grid Frame Offset Vector
   'MR_small_masked12', // BitsStored 12 signed with garbage in the high bits
+  'MR_small_8bit_shifted', // BitsStored 6 of 8 ending at bit 6, signed
+  'MR_small_32bit_masked', // BitsStored 20 of 32, signed
   'MR_small_slope', // slope 0.5 → float32
   'CT_small_bigintercept', // rescaled range above int16 → float32
   'CT_small_monochrome1',

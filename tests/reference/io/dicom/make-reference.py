@@ -10,6 +10,8 @@ Run from the repository root:  /usr/bin/python3 tests/reference/io/dicom/make-re
    - series_oblique_rle/: the same 5 files RLE Lossless compressed (decoded by itk-wasm);
    - series_nopos/: 3 slices without ImagePositionPatient (order must come from InstanceNumber);
    - MR_small_masked12.dcm: BitsStored 12 / HighBit 11 / signed, with garbage in the 4 high bits;
+   - MR_small_8bit_shifted.dcm / MR_small_32bit_masked.dcm: BitsStored 6 of 8 (HighBit 6) and 20 of
+     32, signed, random high/low bits;
    - MR_small_slope.dcm: RescaleSlope 0.5, RescaleIntercept 1.5 (float32 output);
    - CT_small_bigintercept.dcm: RescaleIntercept 32000 (rescaled values exceed int16: float32);
    - CT_small_monochrome1.dcm: PhotometricInterpretation MONOCHROME1;
@@ -114,6 +116,20 @@ def make_fixtures():
     d.PixelData = (raw | garbage).astype('<u2').tobytes()
     d.SOPInstanceUID = '1.2.826.0.1.3680043.8.498.2003'
     d.save_as(path('MR_small_masked12.dcm'))
+
+    # 8 bits allocated, 6 stored ending at bit 6 (shifted by one), signed; and 32 allocated, 20 stored.
+    d = copy.deepcopy(base)
+    d.BitsAllocated, d.BitsStored, d.HighBit, d.PixelRepresentation = 8, 6, 6, 1
+    raw8 = (np.arange(64 * 64, dtype=np.uint32) * 2654435761 % 256).astype(np.uint8)
+    d.PixelData = raw8.tobytes()
+    d.SOPInstanceUID = '1.2.826.0.1.3680043.8.498.2006'
+    d.save_as(path('MR_small_8bit_shifted.dcm'))
+    d = copy.deepcopy(base)
+    d.BitsAllocated, d.BitsStored, d.HighBit, d.PixelRepresentation = 32, 20, 19, 1
+    raw32 = (np.arange(64 * 64, dtype=np.uint64) * 2654435761 % (1 << 32)).astype('<u4')
+    d.PixelData = raw32.tobytes()
+    d.SOPInstanceUID = '1.2.826.0.1.3680043.8.498.2007'
+    d.save_as(path('MR_small_32bit_masked.dcm'))
 
     d = copy.deepcopy(base)
     d.RescaleSlope = '0.5'
@@ -388,6 +404,8 @@ def main():
         'rtdose': ['rtdose.dcm'],
         'MR_small_masked12': ['MR_small_masked12.dcm'],
         'MR_small_slope': ['MR_small_slope.dcm'],
+        'MR_small_8bit_shifted': ['MR_small_8bit_shifted.dcm'],
+        'MR_small_32bit_masked': ['MR_small_32bit_masked.dcm'],
         'CT_small_bigintercept': ['CT_small_bigintercept.dcm'],
         'CT_small_monochrome1': ['CT_small_monochrome1.dcm'],
         'series_oblique': [f'series_oblique/img{k}.dcm' for k in range(5)],
