@@ -25,6 +25,8 @@ export interface ParsedDicom {
   dataSet: DataSet
   /** Bytes the element offsets refer to (the inflated stream for deflated files). */
   byteArray: Uint8Array
+  /** The file as given. */
+  sourceBytes: Uint8Array
   transferSyntaxUID: string
   /** False for a bare data set without the 128-byte preamble, DICM and group 0002. */
   hasMeta: boolean
@@ -238,6 +240,7 @@ export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
     name,
     dataSet,
     byteArray: dataSet.byteArray as Uint8Array,
+    sourceBytes: bytes,
     transferSyntaxUID,
     hasMeta,
     littleEndian: transferSyntaxUID !== TS_EXPLICIT_BE,

@@ -371,7 +371,7 @@ async function decodeCompressed(sorted: FrameInfo[], options: ReadDicomSeriesOpt
   const file0 = sorted[0].file
   let decoded
   try {
-    decoded = await decodeWithItkWasm(files.map((f) => ({ name: names.get(f)!, bytes: f.parsed.byteArray })), { webWorker: options.webWorker })
+    decoded = await decodeWithItkWasm(files.map((f) => ({ name: names.get(f)!, bytes: f.parsed.sourceBytes })), { webWorker: options.webWorker })
   } catch (e) {
     if (e instanceof Error && (e.name === 'ItkWasmConfigError' || e.name === 'AbortError')) throw e
     const why = e instanceof Error ? e.message : String(e)

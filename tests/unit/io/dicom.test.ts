@@ -177,6 +177,18 @@ describe('readDicomSeries: uncompressed transfer syntaxes vs pydicom', () => {
     const ctrl = new AbortController()
     ctrl.abort()
     await expect(readDicomSeries(files, { signal: ctrl.signal })).rejects.toThrow(/abort/i)
+    // Cancelled while decoding: stops at the next slice.
+    const late = new AbortController()
+    let calls = 0
+    const run = readDicomSeries(files, {
+      signal: late.signal,
+      onProgress: (f) => {
+        calls++
+        if (f > 0.3) late.abort()
+      },
+    })
+    await expect(run).rejects.toThrow(/abort/i)
+    expect(calls).toBeLessThan(fractions.length)
   })
 })
 
