@@ -1,16 +1,18 @@
 /**
  * NIfTI-1 / NIfTI-2 reading and NIfTI-1 writing, matching ITK's NiftiImageIO (ITK 5.4, as
- * shipped in itk-wasm's @itk-wasm/image-io) for geometry, pixel type and intensity scaling.
- * Header fields are parsed with nifti-reader-js, gzip is handled with fflate.
+ * shipped in itk-wasm's @itk-wasm/image-io; or C++ ITK 5.2 with `compat: 'itk-5.2'`) for
+ * geometry, pixel type and intensity scaling. Header fields are parsed with nifti-reader-js;
+ * gzip is inflated with the platform's DecompressionStream (readNifti) or fflate.
+ * Beyond ITK: NIfTI-2 files are read (ITK 5.2/5.4 refuse them; checked against nibabel).
  */
 import { Gunzip, gzipSync } from 'fflate'
 import type { ComponentType, Image, Metadata, PixelType, TypedArray } from '../image'
 import { componentTypeOf, voxelCount } from '../image'
-import { NIFTI1_HEADER_SIZE, NIFTI2_HEADER_SIZE, parseNiftiHeader, sniffNifti, type NiftiHeader } from './nifti-header'
+import { NIFTI1_HEADER_SIZE, NIFTI2_HEADER_SIZE, parseNiftiHeader, type NiftiHeader } from './nifti-header'
 import { niftiGeometry, type NiftiCompat } from './nifti-geometry'
 
 export { chooseNiftiMatrix, niftiGeometry, type NiftiCompat } from './nifti-geometry'
-export { parseNiftiHeader, type NiftiHeader } from './nifti-header'
+export { parseNiftiHeader, sniffNifti, type NiftiHeader } from './nifti-header'
 
 /** Largest pixel buffer (and decompressed file) the reader allocates: 2 GiB − 1, the typed-array limit of common browsers. */
 export const NIFTI_MAX_BYTES = 2 ** 31 - 1
@@ -384,8 +386,11 @@ function missing(what: string, have: number, need: number): Error {
 /**
  * Reads a NIfTI-1 or NIfTI-2 single file (.nii, or .nii.gz: gzip is detected by its magic
  * bytes, not by a name) into an {@link Image}, as ITK's `itk::NiftiImageIO` does:
- * - geometry: the qform/sform choice of ITK 5.4 (see nifti-geometry.ts), RAS → LPS by negating
- *   the first two rows, spacing from pixdim, normalised direction columns;
+ * - geometry: the qform/sform choice of ITK 5.4 (see nifti-geometry.ts; `compat: 'itk-5.2'`
+ *   for ITK 5.2's), RAS → LPS by negating the first two rows, spacing = pixdim (a negative one
+ *   made positive with its axis flipped, as itk::ImageFileReader does), normalised direction
+ *   columns, origin from the matrix's last column; vox_offset below the header size is raised
+ *   to it (348 / 540), as nifti_clib does;
  * - size: dim[0] axes with trailing size-1 axes beyond the third dropped (4D with t = 1 is 3D;
  *   4D with t > 1 is a 4D image, dimension 4); dim[0] = 2 gives a 2D image;
  * - pixels: uint8, int8, int16, uint16, int32, uint32, int64, uint64, float32, float64,
@@ -396,7 +401,8 @@ function missing(what: string, have: number, need: number): Error {
  *   float data keeps its type.
  * Throws a specific Error for a file that is not NIfTI, truncated data (with the number of
  * missing bytes), an unsupported datatype, corrupt gzip, non-positive dims and sizes above
- * {@link NIFTI_MAX_BYTES} (checked before allocating).
+ * {@link NIFTI_MAX_BYTES} (checked before allocating). Options: `name`, `onProgress`, `signal`,
+ * `nativeGunzip` (default true), `compat` (default 'itk-wasm').
  */
 export async function readNifti(buffer: ArrayBuffer | Uint8Array, options: ReadNiftiOptions = {}): Promise<Image> {
   const input = toBytes(buffer)
@@ -665,6 +671,3 @@ export function writeNifti(image: Image, options: WriteNiftiOptions = {}): Array
   const level = (options.level ?? 6) as 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
   return gzipSync(out, { level }).buffer as ArrayBuffer
 }
-
-// re-exported so callers can check a buffer without reading it
-export { sniffNifti }
