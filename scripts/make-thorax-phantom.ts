@@ -300,6 +300,11 @@ function apexSdf(side: -1 | 1, x: number, y: number, z: number): number {
   return Math.hypot(x - side * 48, y - 18) - rho
 }
 
+/** Lung parenchyma HU: a gentle anterior→posterior (non-dependent→dependent) gradient. */
+export function lungBaseHU(y: number): number {
+  return HU.lung - 25 + 55 * clamp((y + 80) / 170, 0, 1)
+}
+
 function cavitySdf(x: number, y: number, t: number): number {
   const r = Math.hypot(x, y)
   return r - cavityR(Math.atan2(y, x), t)
@@ -946,7 +951,6 @@ export function renderSliceHU(ctx: SliceContext, z: number): { hu: Float32Array;
     Rm[k] = Rc[k]! + RIB_LAYER + muscleThickness(th, t)
     Rb[k] = Rm[k]! + fatThickness(th, t) + SKIN
   }
-  const yGrad0 = -80, yGrad1 = 90
   // Thoracic inlet: neck muscles, thyroid and vessels replace mediastinal fat near the top.
   const inlet = smooth(0.82, 0.97, t)
   const fissureK = 0.885
@@ -1000,7 +1004,7 @@ export function renderSliceHU(ctx: SliceContext, z: number): { hu: Float32Array;
         dl = Math.max(dl, apexSdf(side, x, y, z))
         const cl = cov(dl)
         if (cl > 0) {
-          let lung = HU.lung - 25 + 55 * clamp((y - yGrad0) / (yGrad1 - yGrad0), 0, 1) + 6 * hash2(i >> 2, j >> 2, 5)
+          let lung = lungBaseHU(y) + 6 * hash2(i >> 2, j >> 2, 5)
           // Major (oblique) fissure: a faint line running posterior-superior to anterior-inferior.
           const yf = 5 + fissureK * (z - zt(0.45)) * 1 + side * 0.1 * x
           const df = (y - yf) / Math.sqrt(1 + fissureK * fissureK)
@@ -1352,11 +1356,12 @@ function sliceDataset(a: number, z: number, pixels: Uint8Array): { meta: Paramet
 // ---------------------------------------------------------------------------------------------
 
 /** Voxel index (i column, j row, k in the z-ascending volume) of a physical LPS point. */
-export function worldToVoxel(p: V3): { ijk: [number, number, number]; file: string } {
+export function worldToVoxel(p: V3): { ijk: [number, number, number]; ijkContinuous: [number, number, number]; file: string } {
   const i = (p[0] - X0) / PIX, j = (p[1] - Y0) / PIX
-  const a = Math.round((Z_TOP - p[2]) / DZ)
-  const k = NZ - 1 - a
-  return { ijk: [Math.round(i * 10) / 10, Math.round(j * 10) / 10, k], file: sliceFile(a) }
+  const ac = (Z_TOP - p[2]) / DZ
+  const a = Math.round(ac)
+  const r2 = (v: number) => Math.round(v * 100) / 100
+  return { ijk: [Math.round(i), Math.round(j), NZ - 1 - a], ijkContinuous: [r2(i), r2(j), r2(NZ - 1 - ac)], file: sliceFile(a) }
 }
 const sliceFile = (a: number) => `slice-${String(a).padStart(3, '0')}.dcm`
 
@@ -1369,25 +1374,32 @@ function landmarks(an: Anatomy) {
   })
   const screw = an.metal[0]!.segs[0]!
   const screwMid: V3 = scale(add(screw.a, screw.b), 0.5)
-  const probe = (name: string, p: V3, hu: number, tol: number) => ({ name, world: p.map((v) => +v.toFixed(2)), ...worldToVoxel(p), expectedHU: hu, tolerance: tol })
-  const zMid = zt(0.5)
-  const yvMid = spineY(0.5)
+  const snap = (p: V3): V3 => [X0 + Math.round((p[0] - X0) / PIX) * PIX, Y0 + Math.round((p[1] - Y0) / PIX) * PIX, p[2]]
+  const probe = (name: string, p: V3, hu: number, tol: number) => {
+    const q = snap(p)
+    const { ijk, file } = worldToVoxel(q)
+    return { name, world: q.map((v) => +v.toFixed(2)), ijk, file, expectedHU: +hu.toFixed(1), tolerance: tol }
+  }
+  // Probe points sit on slice centres; expected values are the noise-free HU assigned there.
+  const S = sliceZ
+  const t35 = tz(S(35))
   const probes = [
-    probe('air outside body', [-160, -160, zMid], HU.air, 40),
-    probe('subcutaneous fat (lateral left)', [148, 0, zMid], HU.fat, 40),
-    probe('paraspinal muscle (right)', [-36, spineY(0.5) + 48, zMid], HU.muscle, 40),
-    probe('right lung parenchyma', [-90, -10, zt(0.6)], -845, 60),
-    probe('left lung parenchyma', [90, 10, zt(0.4)], -830, 60),
-    probe('descending aorta', [28, 32, zt(0.6)], HU.aorta, 40),
-    probe('ascending aorta', [-19, -27, zt(0.62)], HU.aorta, 40),
-    probe('left ventricle blood pool', H_LV.c, HU.lvBlood, 40),
-    probe('liver', [-70, 10, zt(0.02)], HU.liver, 40),
-    probe('trachea lumen', [1, 4, zt(0.85)], HU.air, 60),
-    probe('vertebral body (cancellous)', [0, yvMid, levelZ(3)], HU.cancellous, 60),
-    probe('table core', [0, Y_BACK + 25, zMid], HU.tableCore, 40),
-    ...an.nodules.map((n) => probe(`nodule ${n.name} centre`, n.center, n.coreHu ?? n.hu, n.kind === 'part-solid' ? 80 : 45)),
+    probe('air outside body', [-160, -160, S(35)], HU.air, 30),
+    probe('subcutaneous fat (left flank)', [155, 0, S(35)], HU.fat, 30),
+    probe('paraspinal muscle (right)', [-36, spineY(t35) + 48, S(35)], HU.muscle, 30),
+    probe('right lung parenchyma', [-95, -20, S(35)], lungBaseHU(-20), 40),
+    probe('left lung parenchyma', [100, -30, S(35)], lungBaseHU(-30), 40),
+    probe('descending aorta', [29.4, 34, S(35)], HU.aorta, 30),
+    probe('left atrium', [0, 8, S(35)], HU.laBlood, 30),
+    probe('vertebral body (cancellous)', [0, spineY(t35), S(35)], HU.cancellous, 50),
+    probe('table core', [0, Y_BACK + 16, S(35)], HU.tableCore, 30),
+    probe('trachea lumen', [1.3, 7.5, S(17)], HU.air, 40),
+    probe('aortic arch', [-10.5, -28.2, S(17)], HU.aorta, 40),
+    probe('left ventricle blood pool', [H_LV.c[0], H_LV.c[1], S(51)], HU.lvBlood, 30),
+    probe('liver', [-70, 10, S(70)], HU.liver, 30),
+    ...an.nodules.map((n) => probe(`nodule ${n.name} centre`, n.center, n.coreHu ?? n.hu, n.diameter < 5 ? 250 : n.kind === 'part-solid' ? 80 : 45)),
     probe('nodule N3 ground-glass rim', add(NODULES[2]!.center, [0, -5.2, 0]), -500, 150),
-    probe('pedicle screw (metal)', screwMid, HU.metal, 300),
+    probe('pedicle screw (metal)', screwMid, HU.metal, 500),
   ]
   return {
     coordinateSystem: 'DICOM LPS (mm): +x patient left (image right), +y posterior (image down), +z head; voxel ijk = (column, row, index in the z-ascending volume); file = acquisition-order file name',
