@@ -19,6 +19,8 @@ export interface ItkWasmDecoded {
   sortedNames: string[]
 }
 
+let sharedPool: import('itk-wasm').WorkerPool | null = null
+
 function isNode(): boolean {
   return typeof process !== 'undefined' && !!process.versions?.node
 }
@@ -74,7 +76,8 @@ export async function decodeWithItkWasm(files: { name: string; bytes: Uint8Array
     const r = await mod.readImageDicomFileSeriesWorkerFunction(inputs, true, { webWorker: false })
     return { image: r.outputImage, sortedNames: r.sortedFilenames.map(baseName) }
   }
-  const r = await mod.readImageDicomFileSeries({ inputImages: inputs, singleSortedSeries: true })
-  r.webWorkerPool?.terminateWorkers()
+  // One pool per page, kept: its workers keep the loaded pipeline, so later reads skip loading it.
+  const r = await mod.readImageDicomFileSeries({ inputImages: inputs, singleSortedSeries: true, webWorkerPool: sharedPool })
+  sharedPool = r.webWorkerPool
   return { image: r.outputImage, sortedNames: (r.sortedFilenames as string[]).map(baseName) }
 }
