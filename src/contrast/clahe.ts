@@ -29,6 +29,8 @@ const fround = Math.fround
 const NEAR_TIE = 1e-3
 /** (q + ROUND) - ROUND rounds a float64 0 ≤ q < 2^51 to an integer, ties to even (the FPU default). */
 const ROUND = 6755399441055744 // 1.5 · 2^52
+/** Rows interpolated together in the table path (they share each column's weight). */
+const ROWS = 8
 
 /** Scratch buffers reused across the slices of a volume. */
 interface Workspace {
@@ -150,7 +152,7 @@ function claheSlice(
   }
 
   tileHistograms(lsrc, pw, tileW, tileH, tilesX, tilesY, ws)
-  histogramsToLuts(ws.hist, ws.lut, tilesX * tilesY, clipLimit, lutScale)
+  histogramsToLuts(ws.hist, ws.lut, tilesX * tilesY, tileArea, clipLimit, lutScale)
   interpolate(src, width, height, dst, tileW, tileH, tilesX, tilesY, ws)
 }
 
@@ -207,11 +209,22 @@ function tileHistograms(
 }
 
 /** Clips each tile histogram, redistributes the excess, and integrates it into the tile's LUT. */
-function histogramsToLuts(hist: Int32Array, lut: Uint8ClampedArray, tiles: number, clipLimit: number, lutScale: number): void {
+function histogramsToLuts(
+  hist: Int32Array, lut: Uint8ClampedArray, tiles: number, tileArea: number, clipLimit: number, lutScale: number,
+): void {
+  // LUT value of every possible cumulative count (0..tileArea), when there are fewer of those
+  // than LUT entries. Uint8ClampedArray stores round half to even and saturate, like
+  // cv::saturate_cast<uchar>(float).
+  let table: Uint8ClampedArray | undefined
+  if (tileArea < tiles * HIST_SIZE) {
+    table = new Uint8ClampedArray(tileArea + 1)
+    for (let sum = 0; sum <= tileArea; sum++) table[sum] = fround(fround(sum) * lutScale)
+  }
   for (let t = 0, h0 = 0; t < tiles; t++, h0 += HIST_SIZE) {
+    const h1 = h0 + HIST_SIZE
     if (clipLimit > 0) {
       let clipped = 0
-      for (let i = h0; i < h0 + HIST_SIZE; i++) {
+      for (let i = h0; i < h1; i++) {
         if (hist[i] > clipLimit) {
           clipped += hist[i] - clipLimit
           hist[i] = clipLimit
@@ -219,17 +232,23 @@ function histogramsToLuts(hist: Int32Array, lut: Uint8ClampedArray, tiles: numbe
       }
       const batch = Math.floor(clipped / HIST_SIZE)
       let residual = clipped - batch * HIST_SIZE
-      for (let i = h0; i < h0 + HIST_SIZE; i++) hist[i] += batch
+      if (batch !== 0) for (let i = h0; i < h1; i++) hist[i] += batch
       if (residual !== 0) {
         const step = Math.max(Math.floor(HIST_SIZE / residual), 1)
         for (let i = 0; i < HIST_SIZE && residual > 0; i += step, residual--) hist[h0 + i]++
       }
     }
     let sum = 0
-    // Uint8ClampedArray stores round half to even and saturate, like cv::saturate_cast<uchar>(float).
-    for (let i = h0; i < h0 + HIST_SIZE; i++) {
-      sum += hist[i]
-      lut[i] = fround(fround(sum) * lutScale)
+    if (table) {
+      for (let i = h0; i < h1; i++) {
+        sum += hist[i]
+        lut[i] = table[sum]
+      }
+    } else {
+      for (let i = h0; i < h1; i++) {
+        sum += hist[i]
+        lut[i] = fround(fround(sum) * lutScale)
+      }
     }
   }
 }
@@ -299,7 +318,7 @@ function interpolate(
 
   // Big tiles: per band of rows sharing a pair of tile rows, tabulate for every segment and
   // value v the bilinear coefficients, so a pixel is q = a + (c−a)·ya + ((b−a) + (d−c−b+a)·ya)·xa,
-  // and run four rows at a time (they share the column weights).
+  // and run ROWS rows at a time (they share the column weights).
   //
   // When the tile width and height are powers of two (and their product ≤ 2^16), xa and ya are
   // exact multiples of 1/tileW and 1/tileH and every float32 operation in OpenCV's expression is
@@ -309,8 +328,8 @@ function interpolate(
   // within NEAR_TIE of a .5 boundary; those few pixels are recomputed with exactPixel.
   const dyadic = isPowerOfTwo(tileW) && isPowerOfTwo(tileH) && tileW * tileH <= 65536
   const coef = ws.coef
-  const ya = new Float64Array(4)
-  const ya1 = new Float64Array(4)
+  const ya = new Float64Array(ROWS)
+  const ya1 = new Float64Array(ROWS)
   let y = 0
   while (y < height) {
     const ty = Math.floor(tileCoordinate(y, invTh))
@@ -332,20 +351,24 @@ function interpolate(
         coef[o + 3] = lut[d0 + v] - c - b + a
       }
     }
-    // Rows of the band, up to four at a time.
+    // Rows of the band, up to ROWS at a time.
     let bandEnd = y + 1
     while (bandEnd < height && Math.floor(tileCoordinate(bandEnd, invTh)) === ty) bandEnd++
     for (; y < bandEnd; ) {
-      const n = Math.min(4, bandEnd - y)
+      const n = Math.min(ROWS, bandEnd - y)
       for (let r = 0; r < n; r++) {
         ya[r] = fround(tileCoordinate(y + r, invTh) - ty)
         ya1[r] = fround(1 - ya[r])
       }
-      if (dyadic && n === 4) {
+      if (dyadic && n === ROWS) {
         const w0 = ya[0]
         const w1 = ya[1]
         const w2 = ya[2]
         const w3 = ya[3]
+        const w4 = ya[4]
+        const w5 = ya[5]
+        const w6 = ya[6]
+        const w7 = ya[7]
         for (let sg = 0; sg < segments; sg++) {
           const o = sg * HIST_SIZE * 4
           for (let x = segStart[sg], x1 = segStart[sg + 1]; x < x1; x++) {
@@ -362,6 +385,18 @@ function interpolate(
             i += width
             k = o + (src[i] << 2)
             dst[i] = coef[k] + coef[k + 1] * w3 + (coef[k + 2] + coef[k + 3] * w3) * wx + ROUND - ROUND
+            i += width
+            k = o + (src[i] << 2)
+            dst[i] = coef[k] + coef[k + 1] * w4 + (coef[k + 2] + coef[k + 3] * w4) * wx + ROUND - ROUND
+            i += width
+            k = o + (src[i] << 2)
+            dst[i] = coef[k] + coef[k + 1] * w5 + (coef[k + 2] + coef[k + 3] * w5) * wx + ROUND - ROUND
+            i += width
+            k = o + (src[i] << 2)
+            dst[i] = coef[k] + coef[k + 1] * w6 + (coef[k + 2] + coef[k + 3] * w6) * wx + ROUND - ROUND
+            i += width
+            k = o + (src[i] << 2)
+            dst[i] = coef[k] + coef[k + 1] * w7 + (coef[k + 2] + coef[k + 3] * w7) * wx + ROUND - ROUND
           }
         }
       } else {
