@@ -313,10 +313,20 @@ describe('readNifti errors', () => {
   it('a pair header given to readNifti points to readNiftiPair', async () => {
     await expect(readNifti(readFileSync(join(FIX, 'pair_int16.hdr')))).rejects.toThrow(/readNiftiPair/)
   })
+  it('reports progress up to 1 on both gzip paths', async () => {
+    for (const nativeGunzip of [true, false]) {
+      const seen: number[] = []
+      await readNifti(gzipSync(good), { nativeGunzip, onProgress: (f) => seen.push(f) })
+      expect(seen.length).toBeGreaterThanOrEqual(1)
+      expect(seen[seen.length - 1]).toBe(1)
+      for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1])
+    }
+  })
   it('an aborted signal stops a gzip read', async () => {
     const ctl = new AbortController()
     ctl.abort()
-    await expect(readNifti(gzipSync(good), { signal: ctl.signal })).rejects.toThrow()
+    await expect(readNifti(gzipSync(good), { signal: ctl.signal })).rejects.toThrow(/abort/i)
+    await expect(readNifti(gzipSync(good), { signal: ctl.signal, nativeGunzip: false })).rejects.toThrow(/abort/i)
   })
 })
 
