@@ -1,6 +1,6 @@
-import { imageLike, type Image } from '../image'
+import { imageLike, pixelData, type Image } from '../image'
 import { findRuns, labelRuns, paintComponents, resolveConnectivity, type Connectivity, type RunComponents } from './runs'
-import { dims3, maskBytes } from './volume'
+import { dims3 } from './volume'
 
 export type { Connectivity } from './runs'
 
@@ -49,7 +49,7 @@ export function connectedComponents(mask: Image, options: ConnectedComponentsOpt
   const connectivity = resolveConnectivity(options.connectivity, mask.imageType.dimension === 3, 'connectedComponents')
   const minimumSize = options.minimumSize ?? 0
   if (!(minimumSize >= 0)) throw new Error(`connectedComponents: minimumSize must be ≥ 0, got ${minimumSize}`)
-  const cc = labelRuns(findRuns(maskBytes(mask, 'connectedComponents'), dims), connectivity)
+  const cc = labelRuns(findRuns(pixelData(mask), dims), connectivity)
   const order = selectComponents(cc, options.relabelBySize ?? false, minimumSize)
   const newLabel = new Uint32Array(cc.count)
   order.forEach((c, i) => (newLabel[c] = i + 1))
@@ -71,7 +71,7 @@ export function keepLargestComponents(mask: Image, n = 1, options: KeepLargestCo
   if (!Number.isInteger(n) || n < 0) throw new Error(`keepLargestComponents: n must be a non-negative integer, got ${n}`)
   const dims = dims3(mask, 'keepLargestComponents')
   const connectivity = resolveConnectivity(options.connectivity, mask.imageType.dimension === 3, 'keepLargestComponents')
-  const cc = labelRuns(findRuns(maskBytes(mask, 'keepLargestComponents'), dims), connectivity)
+  const cc = labelRuns(findRuns(pixelData(mask), dims), connectivity)
   const keep = new Uint8Array(cc.count)
   for (const c of selectComponents(cc, true, 0).slice(0, n)) keep[c] = 1
   return imageLike(mask, paintComponents(cc, new Uint8Array(dims[0] * dims[1] * dims[2]), keep))

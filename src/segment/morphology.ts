@@ -89,7 +89,7 @@ function erodeBytes(fg: Uint8Array, dims: Dims3, ball: Ball, borderValue: number
 
 /** scipy.ndimage.binary_fill_holes on 0/1 bytes: background components not touching the border become foreground. */
 export function fillHolesBytes(fg: Uint8Array, dims: Dims3, connectivity: Connectivity, slicewise: boolean, is3D: boolean): Uint8Array {
-  const cc = labelRuns(findRuns(fg, dims, 0), connectivity, slicewise)
+  const cc = labelRuns(findRuns(fg, dims, false), connectivity, slicewise)
   const border = touchesBorder(cc, is3D && !slicewise)
   const fill = new Uint8Array(cc.count)
   for (let c = 0; c < cc.count; c++) fill[c] = border[c] ? 0 : 1

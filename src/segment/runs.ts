@@ -8,6 +8,7 @@
  * components come out numbered by their first voxel in raster order — the numbering
  * scipy.ndimage.label produces.
  */
+import type { NumericArray } from '../image'
 import type { Dims3 } from './volume'
 
 /** 4 / 8 in 2D; 6 (faces), 18 (faces + edges) or 26 (faces + edges + corners) in 3D. */
@@ -62,8 +63,11 @@ function neighborRows(connectivity: Connectivity): NeighborRow[] {
   }
 }
 
-/** Extracts the foreground runs of a 0/1 volume (`value` selects which value is foreground). */
-export function findRuns(fg: Uint8Array, dims: Dims3, value = 1): Runs {
+/**
+ * Extracts the runs of non-zero voxels (`foreground` true, default) or of zero voxels
+ * (`foreground` false) of a volume. Non-zero includes NaN, as numpy's astype(bool).
+ */
+export function findRuns(data: NumericArray, dims: Dims3, foreground = true): Runs {
   const [nx, ny, nz] = dims
   const rows = ny * nz
   const rowStart = new Int32Array(rows + 1)
@@ -74,12 +78,21 @@ export function findRuns(fg: Uint8Array, dims: Dims3, value = 1): Runs {
   for (let r = 0; r < rows; r++) {
     rowStart[r] = n
     const base = r * nx
-    let x = 0
-    while (x < nx) {
-      while (x < nx && fg[base + x] !== value) x++
-      if (x === nx) break
-      const s = x
-      while (x < nx && fg[base + x] === value) x++
+    const end = base + nx
+    let i = base
+    while (i < end) {
+      if (foreground) {
+        while (i < end && data[i] === 0) i++
+      } else {
+        while (i < end && data[i] !== 0) i++
+      }
+      if (i === end) break
+      const s = i
+      if (foreground) {
+        while (i < end && data[i] !== 0) i++
+      } else {
+        while (i < end && data[i] === 0) i++
+      }
       if (n === cap) {
         cap *= 2
         const a = new Int32Array(cap)
@@ -89,8 +102,8 @@ export function findRuns(fg: Uint8Array, dims: Dims3, value = 1): Runs {
         b.set(x1)
         x1 = b
       }
-      x0[n] = s
-      x1[n] = x
+      x0[n] = s - base
+      x1[n] = i - base
       n++
     }
   }
