@@ -255,6 +255,16 @@ function computeGeometry(frames: FrameInfo[]): Geometry {
       maxDev = Math.max(maxDev, Math.abs(d - dz))
     }
     if (duplicates > 0) notes.push(`${duplicates} slice(s) share a position with another slice`)
+    // Gantry tilt (or any shear): slice positions that do not move along the normal.
+    const p0 = sorted[0].position!
+    const p1 = sorted[sorted.length - 1].position!
+    const delta = [p1[0] - p0[0], p1[1] - p0[1], p1[2] - p0[2]]
+    const along = dot(delta, normal)
+    const across = Math.hypot(delta[0] - along * normal[0], delta[1] - along * normal[1], delta[2] - along * normal[2])
+    if (across > 1e-3 * Math.abs(along) + 1e-4) {
+      const deg = (Math.atan2(across, Math.abs(along)) * 180) / Math.PI
+      notes.push(`Slice positions are not along the slice normal (tilt ${deg.toFixed(2)}°, e.g. CT gantry tilt): the volume is sheared; geometry assumes no tilt`)
+    }
     if (dz > 0 && maxDev > 1e-3 * dz + 1e-4) {
       notes.push(`Non-uniform slice spacing (largest deviation from the mean ${dz.toPrecision(6)} mm is ${maxDev.toPrecision(4)} mm): the volume assumes the mean`)
     }
@@ -266,6 +276,7 @@ function computeGeometry(frames: FrameInfo[]): Geometry {
     dz = fallbackZ ?? 1
     sliceSpacingSource = first.spacingBetweenSlices !== undefined ? 'SpacingBetweenSlices' : first.sliceThickness !== undefined ? 'SliceThickness' : 'none (1 mm assumed)'
   }
+  if (frames.length === 1 && !sorted[0].position) notes.push('ImagePositionPatient (0020,0032) missing: origin 0 assumed')
   const spacing = [ps ? ps[1] : 1, ps ? ps[0] : 1, dz]
   const origin = sorted[0].position ? [...sorted[0].position] : [0, 0, 0]
   // Row-major D[r*3+c] = r-th component of the axis of index c.

@@ -87,6 +87,7 @@ const LOSSLESS_NATIVE = [
   'CT_small_monochrome1',
   'series_oblique', // 5 shuffled oblique slices
   'series_nopos', // no positions: InstanceNumber order
+  'series_tilt', // positions not along the normal (gantry tilt)
   'MR_enhanced_3frames', // geometry and rescale only in functional groups, frames in reverse order
 ]
 
@@ -135,6 +136,14 @@ describe('readDicomSeries: uncompressed transfer syntaxes vs pydicom', () => {
     expect(img.metadata.get('SliceSortMethod')).toMatch(/InstanceNumber/)
     expect(img.spacing[2]).toBe(3)
     expect(String(img.metadata.get('ReaderNotes'))).toMatch(/ImagePositionPatient.*missing/)
+  })
+
+  it('gantry tilt is reported with its angle', async () => {
+    const img = await readDicomSeries(expected('series_tilt').meta.files.map(fileOf))
+    // Δ = (0, 1, 4) mm over the series: atan(1/4) = 14.04°.
+    expect(String(img.metadata.get('ReaderNotes'))).toContain('tilt 14.04°')
+    const plain = await readDicomSeries(expected('series_oblique').meta.files.map(fileOf))
+    expect(String(plain.metadata.get('ReaderNotes') ?? '')).not.toContain('tilt')
   })
 
   it('MONOCHROME1 is noted, not inverted', async () => {

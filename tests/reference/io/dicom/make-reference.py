@@ -8,6 +8,7 @@ Run from the repository root:  /usr/bin/python3 tests/reference/io/dicom/make-re
    - series_oblique/: 5 slices of MR_small with an oblique ImageOrientationPatient, positions 2.5 mm
      apart along the normal, different pixels per slice, shuffled InstanceNumbers and file names;
    - series_oblique_rle/: the same 5 files RLE Lossless compressed (decoded by itk-wasm);
+   - series_tilt/: 3 slices whose positions also move across the normal (gantry tilt);
    - series_nopos/: 3 slices without ImagePositionPatient (order must come from InstanceNumber);
    - MR_small_masked12.dcm: BitsStored 12 / HighBit 11 / signed, with garbage in the 4 high bits;
    - MR_small_8bit_shifted.dcm / MR_small_32bit_masked.dcm: BitsStored 6 of 8 (HighBit 6) and 20 of
@@ -92,6 +93,17 @@ def make_fixtures():
         d = pydicom.dcmread(path('series_oblique', f'img{k}.dcm'))
         d.compress(pydicom.uid.RLELossless, encoding_plugin='pydicom')
         d.save_as(path('series_oblique_rle', f'img{k}.dcm'))
+
+    # Gantry-tilt-like series: positions move 2 mm along z and 0.5 mm along y per slice.
+    os.makedirs(path('series_tilt'), exist_ok=True)
+    for k in range(3):
+        d = copy.deepcopy(base)
+        d.SeriesInstanceUID = '1.2.826.0.1.3680043.8.498.1006'
+        d.SOPInstanceUID = f'1.2.826.0.1.3680043.8.498.2008.{k}'
+        d.file_meta.MediaStorageSOPInstanceUID = d.SOPInstanceUID
+        d.ImagePositionPatient = ['-83.9063', f'{-91.2 + 0.5 * k:.4f}', f'{6.6406 + 2 * k:.4f}']
+        d.InstanceNumber = k + 1
+        d.save_as(path('series_tilt', f't{k}.dcm'))
 
     # No positions: order by InstanceNumber.
     os.makedirs(path('series_nopos'), exist_ok=True)
@@ -410,6 +422,7 @@ def main():
         'CT_small_monochrome1': ['CT_small_monochrome1.dcm'],
         'series_oblique': [f'series_oblique/img{k}.dcm' for k in range(5)],
         'series_nopos': [f'series_nopos/f{k}.dcm' for k in range(3)],
+        'series_tilt': [f'series_tilt/t{k}.dcm' for k in range(3)],
         'series_oblique_rle': [f'series_oblique_rle/img{k}.dcm' for k in range(5)],
         '693_J2KI': ['693_J2KI.dcm'],
         'MR_small_RLE': ['MR_small_RLE.dcm'],
