@@ -21,7 +21,8 @@ Run from the repository root:  /usr/bin/python3 tests/reference/io/dicom/make-re
    - mixed_size/ and mixed_orientation/: two files of one series that differ (error cases).
 2. For each readable case writes expected/<case>.json (size, spacing, origin, direction (row-major,
    ITK convention), pixel type the reader must choose, sorted file names) and expected/<case>.bin
-   (pixel values after RescaleSlope/Intercept, x fastest, then y, then sorted slice; dtype in json).
+   (pixel values after RescaleSlope/Intercept, x fastest, then y, then sorted slice; float32, or
+   int16 when every value is an integer in int16 range, which is exact and half the size; dtype in json).
    Geometry is computed here independently from the tags, following ITK/GDCM: sort by
    dot(ImagePositionPatient, row x col), spacing [PixelSpacing[1], PixelSpacing[0], mean slice
    distance | SpacingBetweenSlices | SliceThickness | 1], direction columns [row, col, normal].
@@ -281,8 +282,8 @@ def expected_volume(case, names, decoded=None):
     integer_rescale = all(f['slope'] == 1 and float(f['intercept']).is_integer() for f in frames)
     fits = vol.min() >= -32768 and vol.max() <= 32767
     pixel_type = 'int16' if integer_rescale and fits else 'float32'
-    big = vol.size * 4 > 300_000
-    dtype = 'int16' if big and pixel_type == 'int16' else 'float32'
+    # Integer volumes that fit int16 are stored as int16 (exact, half the size); others as float32.
+    dtype = 'int16' if np.array_equal(vol, np.round(vol)) and fits else 'float32'
     vol.astype('<i2' if dtype == 'int16' else '<f4').tofile(os.path.join(OUT, case + '.bin'))
     meta = dict(case=case, files=names, size=[int(vol.shape[2]), int(vol.shape[1]), int(vol.shape[0])],
                 spacing=[ps[1], ps[0], dz], origin=origin, direction=direction, componentType=pixel_type,
