@@ -102,6 +102,14 @@ describe('readDicomHeader vs pydicom', () => {
     expect(priv.every((t) => parseInt(t.tag.slice(1, 5), 16) % 2 === 1 && t.keyword === '')).toBe(true)
   })
 
+  it('encapsulated (JPEG 2000) pixel data is summarised, not dumped', () => {
+    const h = readDicomHeader(bytesOf('693_J2KI.dcm'))
+    const px = h.find((t) => t.tag === '(7FE0,0010)')!
+    expect(px.vr).toBe('OW') // as this file declares it (pydicom reads OW too; OB would be standard)
+    expect(px.value).toMatch(/^Encapsulated pixel data: 1 fragment\(s\), \d+ bytes$/)
+    expect(h.find((t) => t.keyword === 'TransferSyntaxUID')!.value).toBe('1.2.840.10008.1.2.4.91')
+  })
+
   it('rtplan: nested sequences as items with children', () => {
     const h = readDicomHeader(bytesOf('rtplan.dcm'))
     const beams = h.find((t) => t.keyword === 'BeamSequence')!
