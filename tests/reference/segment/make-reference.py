@@ -257,6 +257,28 @@ cases.append({'kind': 'lungs', 'input': d, 'options': {}, 'expected': save('lung
 cases.append({'kind': 'lungs', 'input': d, 'options': {'threshold': -400, 'closingRadius': 1},
               'expected': save('lungs_thorax_r1', segment_lungs(th, -400, 1), 'bits')})
 
+
+
+def segment_lungs_2d(img, thr=-500, radius=2, fraction=0.1):
+    air = img < thr
+    lab, n = ndi.label(air)
+    border = np.unique(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]))
+    air &= ~np.isin(lab, border[border > 0])
+    lab, n = ndi.label(air)
+    sizes = np.bincount(lab.ravel(), minlength=n + 1)[1:]
+    order = np.argsort(-sizes, kind='stable')
+    keep = [order[0] + 1]
+    if n > 1 and sizes[order[1]] >= fraction * sizes[order[0]]:
+        keep.append(order[1] + 1)
+    se = morphology.disk(radius)
+    lungs = ndi.binary_erosion(ndi.binary_dilation(np.isin(lab, keep), se), se, border_value=1)
+    return ndi.binary_fill_holes(lungs)
+
+
+th2 = th[12]
+d2 = save('thorax_slice', th2, 'int16')
+cases.append({'kind': 'lungs', 'input': d2, 'options': {}, 'expected': save('lungs_thorax_slice', segment_lungs_2d(th2), 'bits')})
+
 with open(os.path.join(HERE, 'cases.json'), 'w') as f:
     json.dump(cases, f, indent=1)
 total = sum(os.path.getsize(os.path.join(DATA, n)) for n in os.listdir(DATA))

@@ -130,6 +130,14 @@ describe('geometry, edge cases and errors', () => {
     expect(() => segmentLungs(makeImage([8, 8, 2], { data: new Float32Array(128).fill(40) }))).toThrow(/no air inside the body/)
     expect(() => threshold(makeImage([3, 3], { components: 3 }))).toThrow(/scalar/)
   })
+  it('reports monotonic progress up to 1', () => {
+    const c = all.find((c) => c.kind === 'morphology' && c.input.size.length === 3)!
+    const fractions: number[] = []
+    binaryMorphology(readImage(c.input), { operation: 'close', radius: 2, onProgress: (f) => fractions.push(f) })
+    expect(fractions.length).toBeGreaterThan(4)
+    expect(fractions.at(-1)).toBeCloseTo(1, 12)
+    for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThanOrEqual(fractions[i - 1])
+  })
   it('stops when aborted', () => {
     const ac = new AbortController()
     ac.abort()
