@@ -300,6 +300,30 @@ function apexSdf(side: -1 | 1, x: number, y: number, z: number): number {
   return Math.hypot(x - side * 48, y - 18) - rho
 }
 
+/** Major fissure: the plane y = fissureY(x, z) (runs posterior-superior to anterior-inferior). */
+const FISSURE_K = 0.885
+function fissureY(x: number, z: number): number {
+  return 5 + FISSURE_K * (z - zt(0.45)) + (x < 2 ? -1 : 1) * 0.1 * x
+}
+
+/**
+ * The lung point nearest to (x0, y0) on slice plane z that is ≥ 8 mm inside the lung and ≥ 4 mm
+ * from every vessel, airway and the fissure: a clean parenchyma sample for probes.
+ */
+function clearLungPoint(an: Anatomy, x0: number, y0: number, z: number): V3 {
+  const trees = [...an.trees.arteries, ...an.trees.veins, ...an.trees.airways]
+  for (let ring = 0; ring < 40; ring++) {
+    const n = Math.max(1, ring * 6)
+    for (let q = 0; q < n; q++) {
+      const a = (2 * Math.PI * q) / n
+      const x = x0 + ring * 1.4 * Math.cos(a), y = y0 + ring * 1.4 * Math.sin(a)
+      if (lungSdfAt(an, x, y, z) > -8 || Math.abs(y - fissureY(x, z)) < 4) continue
+      if (trees.every((c) => chainSdf(c, x, y, z) > 4)) return [x, y, z]
+    }
+  }
+  throw new Error(`phantom: no clear lung point near (${x0}, ${y0}, ${z})`)
+}
+
 /** Lung parenchyma HU: a gentle anterior→posterior (non-dependent→dependent) gradient. */
 export function lungBaseHU(y: number): number {
   return HU.lung - 25 + 55 * clamp((y + 80) / 170, 0, 1)
@@ -445,7 +469,8 @@ function buildRibs(): Chain[] {
     const zr = levelZ(j) + 5
     const t0 = tz(zr)
     const yv = spineY(clamp(t0, 0, 1))
-    const drop = 30 + 12 * j
+    // Ribs slope down anteriorly: rib 1 a little, mid ribs by ~4 vertebral levels.
+    const drop = Math.min(25 + 25 * j, 110)
     for (const side of [-1, 1] as const) {
       const pts: V3[] = [[side * 17, yv + 4, zr], [side * 32, yv + 28, zr - 1.5]]
       const radii = [3.6, 3.6]
@@ -456,7 +481,7 @@ function buildRibs(): Chain[] {
       for (let k = 1; k <= M; k++) {
         const s = k / M
         const phi = phiStart + (phiEnd - phiStart) * s
-        const z = zr - 1.5 - drop * Math.pow(s, 1.3)
+        const z = zr - 1.5 - drop * Math.pow(s, 1.4)
         const R = cavityR(phi, clamp(tz(z), -0.2, 1.2)) + 4.6
         pts.push([side * R * Math.cos(phi), R * Math.sin(phi), z])
         radii.push(s > 0.8 ? 3.8 : 3.4 - 0.3 * s)
@@ -679,7 +704,7 @@ export function buildAnatomy(seed = SEED): Anatomy {
   const colon = { step: 3.5, influence: 25, kill: 4.5, leafRadius: 0.45, murray: 2.5 }
   for (const s of sides) {
     const name = s.side < 0 ? 'R' : 'L'
-    const art = colonize(an, [s.pa], { rng, side: s.side, attractors: 1700, ...colon })
+    const art = colonize(an, [s.pa], { rng, side: s.side, attractors: 2400, ...colon })
     an.trees.arteries.push({ name: `arteries-${name}`, segs: treeSegs(art, (r) => [vesselHu(r)], () => [0]) })
     // Bronchi: follow arteries with r ≥ 1.3 mm, offset sideways by artery + bronchus radii.
     const off: V3[] = art.pos.map((p, n) => {
@@ -704,7 +729,7 @@ export function buildAnatomy(seed = SEED): Anatomy {
     const r0 = art.radius[0]! * 0.95
     air.unshift({ a: s.bronchus, b: off[0]!, ra: 6.5, rb: r0 + wall(r0), values: [HU.muscle, HU.air], deltas: [0, -1.5] })
     an.trees.airways.push({ name: `airways-${name}`, segs: air })
-    const vein = colonize(an, s.veins, { rng, side: s.side, attractors: 1500, ...colon })
+    const vein = colonize(an, s.veins, { rng, side: s.side, attractors: 2000, ...colon })
     an.trees.veins.push({ name: `veins-${name}`, segs: treeSegs(vein, (r) => [vesselHu(r)], () => [0]) })
   }
   for (const n of an.nodules) {
@@ -878,6 +903,16 @@ function hash2(i: number, j: number, k: number): number {
   return ((h >>> 0) / 4294967295) * 2 - 1
 }
 
+/** Smooth 2D value noise in [-1, 1] with feature size `cell` (mm): bilinear-smoothstep hash lattice. */
+function valueNoise(x: number, y: number, cell: number, k: number): number {
+  const gx = x / cell, gy = y / cell
+  const ix = Math.floor(gx), iy = Math.floor(gy)
+  const fx = gx - ix, fy = gy - iy
+  const sx = fx * fx * (3 - 2 * fx), sy = fy * fy * (3 - 2 * fy)
+  const a = hash2(ix, iy, k), b = hash2(ix + 1, iy, k), c = hash2(ix, iy + 1, k), d = hash2(ix + 1, iy + 1, k)
+  return a + (b - a) * sx + (c - a) * sy + (a - b - c + d) * sx * sy
+}
+
 interface SliceContext {
   an: Anatomy
   sc1: Scratch
@@ -953,7 +988,6 @@ export function renderSliceHU(ctx: SliceContext, z: number): { hu: Float32Array;
   }
   // Thoracic inlet: neck muscles, thyroid and vessels replace mediastinal fat near the top.
   const inlet = smooth(0.82, 0.97, t)
-  const fissureK = 0.885
   for (let j = 0; j < N; j++) {
     const y = Y0 + j * PIX
     for (let i = 0; i < N; i++) {
@@ -977,7 +1011,8 @@ export function renderSliceHU(ctx: SliceContext, z: number): { hu: Float32Array;
       const dCav = r - rc
       const cCav = cov(dCav)
       if (cCav > 0) {
-        let inner: number = HU.mediastinalFat + (HU.muscle - 5 - HU.mediastinalFat) * inlet * (0.75 + 0.25 * hash2(i >> 3, j >> 3, 13))
+        let inner: number = HU.mediastinalFat
+        if (inlet > 0) inner += (HU.muscle - 5 - HU.mediastinalFat) * inlet * clamp(0.8 + 0.5 * valueNoise(x, y, 9, 13 + Math.round(z)), 0, 1)
         const dR = domeSdf(DOME_R, x, y, z), dL = domeSdf(DOME_L, x, y, z)
         const dAbd = Math.min(dR, dL)
         if (dAbd < 4) {
@@ -1004,10 +1039,9 @@ export function renderSliceHU(ctx: SliceContext, z: number): { hu: Float32Array;
         dl = Math.max(dl, apexSdf(side, x, y, z))
         const cl = cov(dl)
         if (cl > 0) {
-          let lung = lungBaseHU(y) + 6 * hash2(i >> 2, j >> 2, 5)
+          let lung = lungBaseHU(y) + 8 * valueNoise(x, y, 4, 5 + Math.round(z))
           // Major (oblique) fissure: a faint line running posterior-superior to anterior-inferior.
-          const yf = 5 + fissureK * (z - zt(0.45)) * 1 + side * 0.1 * x
-          const df = (y - yf) / Math.sqrt(1 + fissureK * fissureK)
+          const df = (y - fissureY(x, z)) / Math.sqrt(1 + FISSURE_K * FISSURE_K)
           lung += 110 * Math.exp(-0.5 * (df / 0.6) ** 2)
           inner = inner + (lung - inner) * cl
         }
@@ -1060,6 +1094,11 @@ export function renderSliceHU(ctx: SliceContext, z: number): { hu: Float32Array;
   }
   paintChains(hu, [{ name: 'posterior-elements', segs: post }], z, ctx.sc2, { onlyCenter: true })
 
+  // Thyroid lobes at the thoracic inlet (iodine-rich, brighter than muscle), either side of the trachea.
+  if (t > 0.9) {
+    const f = smooth(0.9, 1.0, t)
+    for (const side of [-1, 1]) paintEllipse(hu, side * 17, -6, 9 * f + 2, 14 * f + 3, side * 0.5, 105)
+  }
   // Sternum.
   if (t > 0.1 && t < 0.93) {
     const ys = -(cavityR(-Math.PI / 2, t) + 4.5)
@@ -1387,8 +1426,10 @@ function landmarks(an: Anatomy) {
     probe('air outside body', [-160, -160, S(35)], HU.air, 30),
     probe('subcutaneous fat (left flank)', [155, 0, S(35)], HU.fat, 30),
     probe('paraspinal muscle (right)', [-36, spineY(t35) + 48, S(35)], HU.muscle, 30),
-    probe('right lung parenchyma', [-95, -20, S(35)], lungBaseHU(-20), 40),
-    probe('left lung parenchyma', [100, -30, S(35)], lungBaseHU(-30), 40),
+    ...([[-95, -20], [100, -30]] as const).map(([x, y], n) => {
+      const p = snap(clearLungPoint(an, x, y, S(35)))
+      return probe(`${n === 0 ? 'right' : 'left'} lung parenchyma`, p, lungBaseHU(p[1]), 40)
+    }),
     probe('descending aorta', [29.4, 34, S(35)], HU.aorta, 30),
     probe('left atrium', [0, 8, S(35)], HU.laBlood, 30),
     probe('vertebral body (cancellous)', [0, spineY(t35), S(35)], HU.cancellous, 50),
