@@ -277,7 +277,14 @@ function heartLocal(du: number, dv: number, dz: number, a: number, b: number, h:
   }
 }
 const H_LV = heartLocal(8, 16, -3, 40, 20, 30)
-const H_RV = heartLocal(-2, -28, -3, 40, 14, 31)
+const H_RV = heartLocal(-4, -22, -3, 42, 20, 31)
+
+const LYMPH_NODES: Ellipsoid[] = [
+  { c: [2, 22, zt(0.6)], a: 8, b: 5, h: 6, rot: 0.2 }, // subcarinal
+  { c: [-16, -2, zt(0.78)], a: 6, b: 4, h: 5, rot: 0.8 }, // right paratracheal
+  { c: [-2, -46, zt(0.74)], a: 7, b: 3.5, h: 5, rot: 0.1 }, // prevascular
+  { c: [-8, -10, zt(0.7)], a: 5, b: 3.5, h: 4, rot: -0.4 }, // aortopulmonary / pretracheal
+]
 
 /** Diaphragm domes: below them (for z) lies the abdomen (liver right, stomach/spleen left). */
 interface Dome { cx: number; cy: number; rx: number; ry: number; zd: number; hgt: number }
@@ -1008,6 +1015,15 @@ export function renderSliceHU(ctx: SliceContext, z: number): { hu: Float32Array;
       let v = HU.skin
       v += (HU.fat + 6 * hash2(i, j, 1) - v) * cov(Math.max(r - (rb - SKIN), y - (Y_BACK - SKIN)))
       v += (HU.muscle - v) * cov(r - rm)
+      // Thin fat planes: between the chest-wall muscles and the rib layer, and between the two
+      // pectoral muscles anteriorly (they outline the muscles as on a real scan).
+      const dPlane = Math.abs(r - (rc + RIB_LAYER + 0.8))
+      if (dPlane < 1.5) v += (HU.fat - v) * 0.7 * cov(dPlane - 0.7)
+      const pec = rm - rc - RIB_LAYER
+      if (pec > 10 && y < -20) {
+        const dp = Math.abs(r - (rc + RIB_LAYER + 0.45 * pec))
+        if (dp < 1.5) v += (HU.fat - v) * 0.6 * cov(dp - 0.6)
+      }
       const dCav = r - rc
       const cCav = cov(dCav)
       if (cCav > 0) {
@@ -1131,9 +1147,13 @@ export function renderSliceHU(ctx: SliceContext, z: number): { hu: Float32Array;
   for (const e of [H_HEART, H_LA, H_RA]) paintEllipsoid(hu, e, z, HU.heartMuscle, 0)
   paintEllipsoid(hu, H_LA, z, HU.laBlood, -3)
   paintEllipsoid(hu, H_RA, z, HU.raBlood, -3)
-  paintEllipsoid(hu, H_LV, z, HU.lvBlood)
+  // RV first, then the thick LV wall over it (so the RV lumen becomes a crescent around the septum).
   paintEllipsoid(hu, H_RV, z, HU.rvBlood)
+  paintEllipsoid(hu, H_LV, z, HU.heartMuscle, 9)
+  paintEllipsoid(hu, H_LV, z, HU.lvBlood)
 
+  // Small mediastinal lymph nodes (normal size, short axis < 10 mm) in the fat.
+  for (const nd of LYMPH_NODES) paintEllipsoid(hu, nd, z, 38)
   // Mediastinal tubes, lung trees, ribs.
   const two = an.medChains.filter((c) => (c.segs[0]?.values.length ?? 1) === 2)
   const one = an.medChains.filter((c) => (c.segs[0]?.values.length ?? 1) === 1)
