@@ -5,7 +5,9 @@
  * Why synthetic: no real multi-slice chest CT can be redistributed with the primer, but the
  * chapters need one (windowing, HU thresholds, lung/metal segmentation, resampling, slice sorting).
  *
- * Run: `npx tsx scripts/make-thorax-phantom.ts [outDir]` (default public/data/ct-thorax-phantom/).
+ * Run: `npx tsx scripts/make-thorax-phantom.ts [outDir] [--if-stale]` (default
+ *      public/data/ct-thorax-phantom/; --if-stale skips the work when the folder was written by
+ *      this exact generator source, recorded in outDir/.generator-sha256).
  *      `npx tsx scripts/make-thorax-phantom.ts --bad-nifti <file.nii.gz>` writes the malformed
  *      NIfTI used by the "bad input" examples.
  *
@@ -17,9 +19,9 @@
  * so file order is the reverse of increasing z: readers must sort by ImagePositionPatient.
  */
 import { createHash } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { formatDS, writeDicomFile, type DicomElement } from './dicom-writer'
 
@@ -1556,8 +1558,23 @@ function cli(argv: string[]): void {
     console.log(`wrote ${out}`)
     return
   }
+  // --if-stale: skip when the folder was made by this exact generator source (for predev/prebuild).
+  const ifStale = argv.includes('--if-stale')
+  const outDir = resolve(argv.find((a) => !a.startsWith('--')) ?? 'public/data/ct-thorax-phantom')
+  const here = fileURLToPath(new URL('.', import.meta.url))
+  const sourceHash = createHash('sha256')
+    .update(readFileSync(join(here, 'make-thorax-phantom.ts')))
+    .update(readFileSync(join(here, 'dicom-writer.ts')))
+    .digest('hex')
+  const marker = join(outDir, '.generator-sha256')
+  if (ifStale && existsSync(marker) && readFileSync(marker, 'utf8').trim() === sourceHash &&
+      Array.from({ length: NZ }, (_, a) => sliceFile(a)).every((f) => existsSync(join(outDir, f)))) {
+    console.log(`${outDir} is up to date`)
+    return
+  }
   const t0 = performance.now()
-  const res = generatePhantom({ outDir: argv[0] })
+  const res = generatePhantom({ outDir })
+  writeFileSync(marker, sourceHash + '\n')
   console.log(`wrote ${res.files.length} slices + index.json to ${res.outDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 }
 
