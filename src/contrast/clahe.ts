@@ -156,64 +156,64 @@ function claheSlice(
   interpolate(src, width, height, dst, tileW, tileH, tilesX, tilesY, ws)
 }
 
-/** Histogram of every tile, scanned row by row through the (padded) image. */
+/**
+ * Histogram of every tile, scanned row by row through the (padded) image. Four pixels are read
+ * per 32-bit word (byte order is irrelevant to a histogram); bytes before the first and after the
+ * last whole word of a tile row are counted one by one. Alternate words count into a second set
+ * of histograms (the upper half of hist2) so runs of equal values do not serialize on one
+ * counter. (Words are read as Uint32 and counted in Int32: distinct element types let V8
+ * schedule the loads more freely.)
+ */
 function tileHistograms(
   lsrc: Uint8Array, pw: number, tileW: number, tileH: number, tilesX: number, tilesY: number, ws: Workspace,
 ): void {
-  if (tileW % 8 === 0 && lsrc.byteOffset % 4 === 0) {
-    tileHistogramsByWord(new Uint32Array(lsrc.buffer, lsrc.byteOffset, (pw * tileH * tilesY) >> 2), pw >> 2, tileW >> 2, tileH, tilesX, tilesY, ws.hist2)
-    const hist = ws.hist
-    const h2 = ws.hist2
-    const half = hist.length
-    for (let i = 0; i < half; i++) hist[i] = h2[i] + h2[i + half]
-    return
-  }
-  const hist = ws.hist
-  hist.fill(0)
-  for (let ty = 0; ty < tilesY; ty++) {
-    const h0 = ty * tilesX * HIST_SIZE
-    for (let r = 0; r < tileH; r++) {
-      const row = (ty * tileH + r) * pw
-      for (let tx = 0, h = h0, x0 = row; tx < tilesX; tx++, h += HIST_SIZE, x0 += tileW) {
-        const x1 = x0 + tileW
-        for (let i = x0; i < x1; i++) hist[h + lsrc[i]]++
-      }
-    }
-  }
-}
-
-/**
- * Tile histograms from 32-bit words, eight pixels per step (byte order is irrelevant to a
- * histogram). Alternate pixels count into a second set of histograms (the upper half of h2) so
- * runs of equal values do not serialize on one counter; the caller adds the halves. (Words are
- * read as Uint32 and counted in Int32: distinct element types let V8 schedule loads more freely.)
- */
-function tileHistogramsByWord(
-  words: Uint32Array, rowWords: number, tileWords: number, tileH: number, tilesX: number, tilesY: number, h2: Int32Array,
-): void {
+  const h2 = ws.hist2
   const half = h2.length >> 1
   h2.fill(0)
+  // Byte offsets below are relative to `base`, the 4-byte aligned address at or before lsrc[0].
+  const shift = lsrc.byteOffset & 3
+  const base = lsrc.byteOffset - shift
+  const words = new Uint32Array(lsrc.buffer, base, (shift + lsrc.length) >> 2)
   for (let ty = 0; ty < tilesY; ty++) {
     const h0 = ty * tilesX * HIST_SIZE
     for (let r = 0; r < tileH; r++) {
-      const row = (ty * tileH + r) * rowWords
-      for (let tx = 0, h = h0, w0 = row; tx < tilesX; tx++, h += HIST_SIZE, w0 += tileWords) {
+      const row = (ty * tileH + r) * pw + shift
+      for (let tx = 0, h = h0, b0 = row; tx < tilesX; tx++, h += HIST_SIZE, b0 += tileW) {
+        const b1 = b0 + tileW
+        const w0 = (b0 + 3) >> 2
+        const w1 = b1 >> 2
+        if (w0 >= w1) {
+          for (let b = b0; b < b1; b++) h2[h + lsrc[b - shift]]++
+          continue
+        }
+        for (let b = b0; b < w0 << 2; b++) h2[h + lsrc[b - shift]]++
+        for (let b = w1 << 2; b < b1; b++) h2[h + lsrc[b - shift]]++
         const g = h + half
-        for (let i = w0, w1 = w0 + tileWords; i < w1; i += 2) {
+        let i = w0
+        for (; i + 1 < w1; i += 2) {
           const u = words[i]
           const w = words[i + 1]
           h2[h + (u & 255)]++
-          h2[g + ((u >>> 8) & 255)]++
+          h2[h + ((u >>> 8) & 255)]++
           h2[h + ((u >>> 16) & 255)]++
-          h2[g + (u >>> 24)]++
-          h2[h + (w & 255)]++
+          h2[h + (u >>> 24)]++
+          h2[g + (w & 255)]++
           h2[g + ((w >>> 8) & 255)]++
-          h2[h + ((w >>> 16) & 255)]++
+          h2[g + ((w >>> 16) & 255)]++
           h2[g + (w >>> 24)]++
+        }
+        if (i < w1) {
+          const u = words[i]
+          h2[h + (u & 255)]++
+          h2[h + ((u >>> 8) & 255)]++
+          h2[h + ((u >>> 16) & 255)]++
+          h2[h + (u >>> 24)]++
         }
       }
     }
   }
+  const hist = ws.hist
+  for (let i = 0; i < half; i++) hist[i] = h2[i] + h2[i + half]
 }
 
 /** Clips each tile histogram, redistributes the excess, and integrates it into the tile's LUT. */
@@ -269,6 +269,14 @@ function exactPixel(a: number, b: number, c: number, d: number, xa1: number, xa:
   const top = fround(fround(fround(a * xa1) + fround(b * xa)) * ya1)
   const bottom = fround(fround(fround(c * xa1) + fround(d * xa)) * ya)
   return fround(top + bottom)
+}
+
+/** exactPixel for the LUT values a, b, c, d recovered from their coefficients at coef[k..k+3]. */
+function exactFromCoefficients(coef: Float64Array, k: number, xa1: number, xa: number, ya1: number, ya: number): number {
+  const a = coef[k]
+  const c = a + coef[k + 1]
+  const b = a + coef[k + 2]
+  return exactPixel(a, b, c, coef[k + 3] + c + b - a, xa1, xa, ya1, ya)
 }
 
 /** Bilinear interpolation between the LUTs of the four tiles around each pixel. */
@@ -368,7 +376,8 @@ function interpolate(
         ya[r] = fround(tileCoordinate(y + r, invTh) - ty)
         ya1[r] = fround(1 - ya[r])
       }
-      if (dyadic && n === ROWS) {
+      if (n === ROWS) {
+        const i0 = y * width
         const w0 = ya[0]
         const w1 = ya[1]
         const w2 = ya[2]
@@ -377,34 +386,95 @@ function interpolate(
         const w5 = ya[5]
         const w6 = ya[6]
         const w7 = ya[7]
-        for (let sg = 0; sg < segments; sg++) {
-          const o = sg * HIST_SIZE * 4
-          for (let x = segStart[sg], x1 = segStart[sg + 1]; x < x1; x++) {
-            const wx = xa[x]
-            let i = y * width + x
-            let k = o + (src[i] << 2)
-            dst[i] = coef[k] + coef[k + 1] * w0 + (coef[k + 2] + coef[k + 3] * w0) * wx + ROUND - ROUND
-            i += width
-            k = o + (src[i] << 2)
-            dst[i] = coef[k] + coef[k + 1] * w1 + (coef[k + 2] + coef[k + 3] * w1) * wx + ROUND - ROUND
-            i += width
-            k = o + (src[i] << 2)
-            dst[i] = coef[k] + coef[k + 1] * w2 + (coef[k + 2] + coef[k + 3] * w2) * wx + ROUND - ROUND
-            i += width
-            k = o + (src[i] << 2)
-            dst[i] = coef[k] + coef[k + 1] * w3 + (coef[k + 2] + coef[k + 3] * w3) * wx + ROUND - ROUND
-            i += width
-            k = o + (src[i] << 2)
-            dst[i] = coef[k] + coef[k + 1] * w4 + (coef[k + 2] + coef[k + 3] * w4) * wx + ROUND - ROUND
-            i += width
-            k = o + (src[i] << 2)
-            dst[i] = coef[k] + coef[k + 1] * w5 + (coef[k + 2] + coef[k + 3] * w5) * wx + ROUND - ROUND
-            i += width
-            k = o + (src[i] << 2)
-            dst[i] = coef[k] + coef[k + 1] * w6 + (coef[k + 2] + coef[k + 3] * w6) * wx + ROUND - ROUND
-            i += width
-            k = o + (src[i] << 2)
-            dst[i] = coef[k] + coef[k + 1] * w7 + (coef[k + 2] + coef[k + 3] * w7) * wx + ROUND - ROUND
+        if (dyadic) {
+          for (let sg = 0; sg < segments; sg++) {
+            const o = sg * HIST_SIZE * 4
+            for (let x = segStart[sg], x1 = segStart[sg + 1]; x < x1; x++) {
+              const wx = xa[x]
+              let i = i0 + x
+              let k = o + (src[i] << 2)
+              dst[i] = coef[k] + coef[k + 1] * w0 + (coef[k + 2] + coef[k + 3] * w0) * wx + ROUND - ROUND
+              i += width
+              k = o + (src[i] << 2)
+              dst[i] = coef[k] + coef[k + 1] * w1 + (coef[k + 2] + coef[k + 3] * w1) * wx + ROUND - ROUND
+              i += width
+              k = o + (src[i] << 2)
+              dst[i] = coef[k] + coef[k + 1] * w2 + (coef[k + 2] + coef[k + 3] * w2) * wx + ROUND - ROUND
+              i += width
+              k = o + (src[i] << 2)
+              dst[i] = coef[k] + coef[k + 1] * w3 + (coef[k + 2] + coef[k + 3] * w3) * wx + ROUND - ROUND
+              i += width
+              k = o + (src[i] << 2)
+              dst[i] = coef[k] + coef[k + 1] * w4 + (coef[k + 2] + coef[k + 3] * w4) * wx + ROUND - ROUND
+              i += width
+              k = o + (src[i] << 2)
+              dst[i] = coef[k] + coef[k + 1] * w5 + (coef[k + 2] + coef[k + 3] * w5) * wx + ROUND - ROUND
+              i += width
+              k = o + (src[i] << 2)
+              dst[i] = coef[k] + coef[k + 1] * w6 + (coef[k + 2] + coef[k + 3] * w6) * wx + ROUND - ROUND
+              i += width
+              k = o + (src[i] << 2)
+              dst[i] = coef[k] + coef[k + 1] * w7 + (coef[k + 2] + coef[k + 3] * w7) * wx + ROUND - ROUND
+            }
+          }
+        } else {
+          // As above, but a pixel within NEAR_TIE of a rounding boundary is redone exactly.
+          const limit = 0.5 - NEAR_TIE
+          for (let sg = 0; sg < segments; sg++) {
+            const o = sg * HIST_SIZE * 4
+            for (let x = segStart[sg], x1 = segStart[sg + 1]; x < x1; x++) {
+              const wx = xa[x]
+              let i = i0 + x
+              let k = o + (src[i] << 2)
+              let q = 0
+              let rounded = 0
+              q = coef[k] + coef[k + 1] * w0 + (coef[k + 2] + coef[k + 3] * w0) * wx
+              rounded = q + ROUND - ROUND
+              if (Math.abs(q - rounded) < limit) dst[i] = rounded
+              else out[i] = exactFromCoefficients(coef, k, xa1[x], wx, ya1[0], w0)
+              i += width
+              k = o + (src[i] << 2)
+              q = coef[k] + coef[k + 1] * w1 + (coef[k + 2] + coef[k + 3] * w1) * wx
+              rounded = q + ROUND - ROUND
+              if (Math.abs(q - rounded) < limit) dst[i] = rounded
+              else out[i] = exactFromCoefficients(coef, k, xa1[x], wx, ya1[1], w1)
+              i += width
+              k = o + (src[i] << 2)
+              q = coef[k] + coef[k + 1] * w2 + (coef[k + 2] + coef[k + 3] * w2) * wx
+              rounded = q + ROUND - ROUND
+              if (Math.abs(q - rounded) < limit) dst[i] = rounded
+              else out[i] = exactFromCoefficients(coef, k, xa1[x], wx, ya1[2], w2)
+              i += width
+              k = o + (src[i] << 2)
+              q = coef[k] + coef[k + 1] * w3 + (coef[k + 2] + coef[k + 3] * w3) * wx
+              rounded = q + ROUND - ROUND
+              if (Math.abs(q - rounded) < limit) dst[i] = rounded
+              else out[i] = exactFromCoefficients(coef, k, xa1[x], wx, ya1[3], w3)
+              i += width
+              k = o + (src[i] << 2)
+              q = coef[k] + coef[k + 1] * w4 + (coef[k + 2] + coef[k + 3] * w4) * wx
+              rounded = q + ROUND - ROUND
+              if (Math.abs(q - rounded) < limit) dst[i] = rounded
+              else out[i] = exactFromCoefficients(coef, k, xa1[x], wx, ya1[4], w4)
+              i += width
+              k = o + (src[i] << 2)
+              q = coef[k] + coef[k + 1] * w5 + (coef[k + 2] + coef[k + 3] * w5) * wx
+              rounded = q + ROUND - ROUND
+              if (Math.abs(q - rounded) < limit) dst[i] = rounded
+              else out[i] = exactFromCoefficients(coef, k, xa1[x], wx, ya1[5], w5)
+              i += width
+              k = o + (src[i] << 2)
+              q = coef[k] + coef[k + 1] * w6 + (coef[k + 2] + coef[k + 3] * w6) * wx
+              rounded = q + ROUND - ROUND
+              if (Math.abs(q - rounded) < limit) dst[i] = rounded
+              else out[i] = exactFromCoefficients(coef, k, xa1[x], wx, ya1[6], w6)
+              i += width
+              k = o + (src[i] << 2)
+              q = coef[k] + coef[k + 1] * w7 + (coef[k + 2] + coef[k + 3] * w7) * wx
+              rounded = q + ROUND - ROUND
+              if (Math.abs(q - rounded) < limit) dst[i] = rounded
+              else out[i] = exactFromCoefficients(coef, k, xa1[x], wx, ya1[7], w7)
+            }
           }
         }
       } else {
@@ -417,14 +487,8 @@ function interpolate(
               const k = o + (src[row + x] << 2)
               const q = coef[k] + coef[k + 1] * w + (coef[k + 2] + coef[k + 3] * w) * xa[x]
               const rounded = q + ROUND - ROUND
-              if (dyadic || Math.abs(q - rounded) < 0.5 - NEAR_TIE) {
-                dst[row + x] = rounded
-              } else {
-                const a = coef[k]
-                const c = a + coef[k + 1]
-                const b = a + coef[k + 2]
-                out[row + x] = exactPixel(a, b, c, coef[k + 3] + c + b - a, xa1[x], xa[x], ya1[r], w)
-              }
+              if (dyadic || Math.abs(q - rounded) < 0.5 - NEAR_TIE) dst[row + x] = rounded
+              else out[row + x] = exactFromCoefficients(coef, k, xa1[x], xa[x], ya1[r], w)
             }
           }
         }
