@@ -613,7 +613,7 @@ function colonize(an: Anatomy, roots: V3[], o: ColonizeOptions): Tree {
     const p = parent[n]!
     if (p >= 0) { nch[p]!++; only[p] = n }
   }
-  for (let it = 0; it < 4; it++) {
+  for (let it = 0; it < 12; it++) {
     for (let n = 0; n < pos.length; n++) {
       const p = parent[n]!
       if (p < 0 || nch[n] !== 1) continue
