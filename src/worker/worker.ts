@@ -21,7 +21,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const { id, op, args } = event.data
   try {
     if (op === '__configure') {
-      configureItkWasm(args[0] as { pipelinesBaseUrl: string; pipelineWorkerUrl: string })
+      await configureItkWasm(args[0] as { pipelinesBaseUrl: string; pipelineWorkerUrl: string })
       post({ id, type: 'result', value: true })
       return
     }

@@ -31,8 +31,11 @@ async function waitReady(timeout = 90_000) {
 /** Hovers voxel (x, y); returns the value the viewer reads out and the canvas grey drawn there. */
 async function probe(x, y) {
   const canvas = page.locator('[data-testid="wl-canvas"]')
+  await canvas.scrollIntoViewIfNeeded()
   const box = await canvas.boundingBox()
   const size = await canvas.evaluate((c) => [c.width, c.height])
+  // Leave the canvas first: moving to where the pointer already is fires no event.
+  await page.mouse.move(0, 0)
   await page.mouse.move(box.x + ((x + 0.5) / size[0]) * box.width, box.y + ((y + 0.5) / size[1]) * box.height)
   const readout = page.locator('[data-testid="wl-readout"]')
   await page.waitForFunction(([x, y]) => {
@@ -129,6 +132,7 @@ describe('5.1 window/level viewer on the thorax phantom', () => {
   it('changes width and level with a right-button drag', async () => {
     await page.locator('[data-testid="wl-preset-mediastinum"]').click()
     const start = await windowValues()
+    await page.locator('[data-testid="wl-canvas"]').scrollIntoViewIfNeeded()
     const box = await page.locator('[data-testid="wl-canvas"]').boundingBox()
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
     await page.mouse.down({ button: 'right' })
