@@ -230,6 +230,7 @@ function histogramsToLuts(
   }
   for (let t = 0, h0 = 0; t < tiles; t++, h0 += HIST_SIZE) {
     const h1 = h0 + HIST_SIZE
+    let batch = 0
     if (clipLimit > 0) {
       let clipped = 0
       for (let i = h0; i < h1; i++) {
@@ -238,23 +239,23 @@ function histogramsToLuts(
           hist[i] = clipLimit
         }
       }
-      const batch = Math.floor(clipped / HIST_SIZE)
+      batch = Math.floor(clipped / HIST_SIZE)
       let residual = clipped - batch * HIST_SIZE
-      if (batch !== 0) for (let i = h0; i < h1; i++) hist[i] += batch
       if (residual !== 0) {
         const step = Math.max(Math.floor(HIST_SIZE / residual), 1)
         for (let i = 0; i < HIST_SIZE && residual > 0; i += step, residual--) hist[h0 + i]++
       }
     }
+    // The batch (added to every bin) is folded into the running sum.
     let sum = 0
     if (table) {
       for (let i = h0; i < h1; i++) {
-        sum += hist[i]
+        sum += hist[i] + batch
         lut[i] = table[sum]
       }
     } else {
       for (let i = h0; i < h1; i++) {
-        sum += hist[i]
+        sum += hist[i] + batch
         lut[i] = fround(fround(sum) * lutScale)
       }
     }
