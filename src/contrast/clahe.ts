@@ -59,10 +59,10 @@ function reflect101(p: number, len: number): number {
  * CLAHE of a 2D image or, for a 3D volume, of each z slice independently (as 2D images; there is
  * no 3D tiling). Matches OpenCV 4.x `cv::createCLAHE(clipLimit, tileGridSize)->apply(src)` on
  * 8-bit input bit for bit, including:
- * - tiles of size floor(W / tilesX) × floor(H / tilesY); when W or H is not a multiple of the grid,
- *   the image used for the tile histograms is first extended at the right and bottom with
+ * - tiles of (W / tilesX) × (H / tilesY) pixels when the grid divides the image; otherwise the
+ *   image used for the tile histograms is first extended at the right and bottom with
  *   BORDER_REFLECT_101 by tilesX − W mod tilesX columns and tilesY − H mod tilesY rows (both,
- *   even when only one is needed, as OpenCV does) and the tile size is taken from that image;
+ *   even when only one is needed, as OpenCV does) and the tiles divide that extended image;
  * - clip limit max(trunc(clipLimit · tileArea / 256), 1) (1 as well when that exceeds the int
  *   range, as OpenCV's conversion does on x86); the clipped excess is added evenly to
  *   all 256 bins and the remainder one count per bin at a stride of max(256 / remainder, 1);
@@ -114,7 +114,7 @@ function makeWorkspace(width: number, height: number, tilesX: number, tilesY: nu
   }
 }
 
-/** The per-band coefficient tables cost ~(tilesX+1)(tilesY+1)·256 entries: worth it when that is at most the pixel count. */
+/** The per-band coefficient tables cost ~(tilesX+1)(tilesY+1)·256 entries: worth it up to the pixel count. */
 function useCoefficientTable(width: number, height: number, tilesX: number, tilesY: number): boolean {
   return (tilesX + 1) * (tilesY + 1) * HIST_SIZE <= width * height
 }
@@ -161,8 +161,7 @@ function claheSlice(
  * per 32-bit word (byte order is irrelevant to a histogram); bytes before the first and after the
  * last whole word of a tile row are counted one by one. Alternate words count into a second set
  * of histograms (the upper half of hist2) so runs of equal values do not serialize on one
- * counter. (Words are read as Uint32 and counted in Int32: distinct element types let V8
- * schedule the loads more freely.)
+ * counter.
  */
 function tileHistograms(
   lsrc: Uint8Array, pw: number, tileW: number, tileH: number, tilesX: number, tilesY: number, ws: Workspace,
