@@ -32,8 +32,9 @@ export function mapRangeToUint8(data: NumericArray, lo: number, hi: number, out:
   }
   for (let i = 0; i < data.length; i++) {
     const t = ((data[i] - lo) / range) * 255
-    // `t > 0` is false for NaN, which therefore maps to 0 like values below the window.
-    out[i] = t >= 255 ? 255 : t > 0 ? Math.floor(t + 0.5) : 0
+    // `t > 0` is false for NaN, which therefore maps to 0 like values below the window;
+    // for 0 < t < 255, (t + 0.5) | 0 is floor(t + 0.5).
+    out[i] = t >= 255 ? 255 : t > 0 ? (t + 0.5) | 0 : 0
   }
 }
 
