@@ -4,6 +4,9 @@ import MermaidDiagram from './components/MermaidDiagram.vue'
 import BookContents from './components/BookContents.vue'
 import ComingSoon from './components/ComingSoon.vue'
 import WindowLevelDemo from '../../demos/WindowLevelDemo.vue'
+import ClaheDemo from '../../demos/ClaheDemo.vue'
+import N4Demo from '../../demos/N4Demo.vue'
+import CtPipelineDemo from '../../demos/CtPipelineDemo.vue'
 import './custom.css'
 
 export default {
@@ -13,5 +16,8 @@ export default {
     app.component('BookContents', BookContents)
     app.component('ComingSoon', ComingSoon)
     app.component('WindowLevelDemo', WindowLevelDemo)
+    app.component('ClaheDemo', ClaheDemo)
+    app.component('N4Demo', N4Demo)
+    app.component('CtPipelineDemo', CtPipelineDemo)
   },
 } satisfies Theme
