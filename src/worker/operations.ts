@@ -29,6 +29,7 @@ export type OperationName = keyof Operations
 export const progressOptionIndex: Partial<Record<OperationName, number>> = {
   readDicomSeries: 1,
   clahe: 1,
+  equalizeHistogram: 1,
   n4BiasFieldCorrection: 1,
   whiteStripe: 1,
   resample: 1,
