@@ -1,0 +1,2 @@
+// Whole preprocessing recipes composed from the library's operations.
+export {}
