@@ -10,6 +10,7 @@ import {
   resample, resampleToSpacing,
   threshold, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
   histogram, coefficientOfVariation, psnr, ssim,
+  runCtPipeline,
 } from '../index'
 
 export const operations = {
@@ -20,6 +21,7 @@ export const operations = {
   resample, resampleToSpacing,
   threshold, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
   histogram, coefficientOfVariation, psnr, ssim,
+  runCtPipeline,
 }
 
 export type Operations = typeof operations
@@ -36,4 +38,5 @@ export const progressOptionIndex: Partial<Record<OperationName, number>> = {
   resampleToSpacing: 2,
   binaryMorphology: 1,
   segmentLungs: 1,
+  runCtPipeline: 2,
 }
