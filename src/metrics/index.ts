@@ -3,3 +3,4 @@ export { histogram, type HistogramOptions, type HistogramResult } from './histog
 export { coefficientOfVariation, type CoefficientOfVariationOptions } from './coefficient-of-variation'
 export { psnr, type PsnrOptions } from './psnr'
 export { ssim, type SsimOptions, type SsimResult } from './ssim'
+export { pearsonCorrelation, type PearsonCorrelationOptions } from './correlation'

@@ -6,10 +6,10 @@ import {
   readDicomSeries, listDicomSeries, readDicomHeader, readNifti, writeNifti,
   applyWindow, hounsfieldFromStored, clipIntensity, normalizeMinMax, zScore, whiteStripe,
   clahe, equalizeHistogram,
-  n4BiasFieldCorrection,
+  n4BiasFieldCorrection, simulateBiasField,
   resample, resampleToSpacing,
   threshold, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
-  histogram, coefficientOfVariation, psnr, ssim,
+  histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation,
   runCtPipeline,
 } from '../index'
 
@@ -17,10 +17,10 @@ export const operations = {
   readDicomSeries, listDicomSeries, readDicomHeader, readNifti, writeNifti,
   applyWindow, hounsfieldFromStored, clipIntensity, normalizeMinMax, zScore, whiteStripe,
   clahe, equalizeHistogram,
-  n4BiasFieldCorrection,
+  n4BiasFieldCorrection, simulateBiasField,
   resample, resampleToSpacing,
   threshold, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
-  histogram, coefficientOfVariation, psnr, ssim,
+  histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation,
   runCtPipeline,
 }
 
