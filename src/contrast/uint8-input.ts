@@ -3,14 +3,16 @@
  * validation, the mapping of non-8-bit pixels to 0..255, and the slice-by-slice loop for 3D.
  */
 import { assertScalar, imageLike, pixelData, voxelCount, type Image, type NumericArray } from '../image'
+import { applyWindow } from '../intensity/window'
 
 /** Options common to the 8-bit contrast operations. */
 export interface Uint8InputOptions {
   /**
-   * Intensity window mapped linearly onto 0..255 before the operation: values at or below
-   * `center - width / 2` become 0, values at or above `center + width / 2` become 255.
-   * Applies to any pixel type when given. Default: none — uint8 pixels are used as they are,
-   * other pixel types are mapped from their minimum..maximum (over the whole image or volume).
+   * Display window mapped onto 0..255 before the operation, exactly as `applyWindow` does it
+   * (DICOM PS3.3 C.11.2.1.2.1 LINEAR, rounded half up), so a window chosen in a viewer gives
+   * the same 8-bit input here. Applies to any pixel type when given. Default: none — uint8
+   * pixels are used as they are, other pixel types are mapped from their minimum..maximum
+   * (over the whole image or volume).
    */
   window?: { center: number; width: number }
   /** Called after each slice with the fraction done (1 for a 2D image). */
@@ -66,13 +68,11 @@ export function uint8Pixels(image: Image, operation: string, window?: { center: 
   assertScalar(image, operation)
   const data = pixelData(image)
   if (window) {
-    const { center, width } = window
-    if (!Number.isFinite(center) || !Number.isFinite(width) || width <= 0) {
-      throw new Error(`${operation}: window needs a finite center and a positive width, got center ${center}, width ${width}`)
+    try {
+      return applyWindow(image, window).data as Uint8Array
+    } catch (e) {
+      throw new Error(`${operation}: ${(e as Error).message}`)
     }
-    const out = new Uint8Array(data.length)
-    mapRangeToUint8(data, center - width / 2, center + width / 2, out)
-    return out
   }
   if (data instanceof Uint8Array) return data
   if (data instanceof Uint8ClampedArray) return new Uint8Array(data.buffer, data.byteOffset, data.length)

@@ -63,6 +63,14 @@ def map_to_u8(a, lo=None, hi=None):
     return np.floor(np.clip(t, 0, 255) + 0.5).astype(np.uint8)
 
 
+def dicom_linear_u8(a, c, w):
+    """DICOM PS3.3 C.11.2.1.2.1 LINEAR VOI LUT onto 0..255, rounded half up (what applyWindow does)."""
+    a = a.astype(np.float64)
+    y = ((a - (c - 0.5)) / (w - 1) + 0.5) * 255
+    y = np.where(a <= c - 0.5 - (w - 1) / 2, 0, np.where(a > c - 0.5 + (w - 1) / 2, 255, y))
+    return np.floor(y + 0.5).astype(np.uint8)
+
+
 # ---------------------------------------------------------------- inputs
 rng = np.random.default_rng(20261123)
 
@@ -150,10 +158,7 @@ for inp, src, window in [
     ('ct_float32', ct_float, None),
     ('ct_float32', ct_float, {'center': 300.5, 'width': 250.25}),
 ]:
-    lo = hi = None
-    if window:
-        lo, hi = window['center'] - window['width'] / 2, window['center'] + window['width'] / 2
-    mapped = map_to_u8(src, lo, hi)
+    mapped = dicom_linear_u8(src, window['center'], window['width']) if window else map_to_u8(src)
     tag = f"{inp}_{'window' if window else 'minmax'}"
     mapping_cases.append({
         'input': inp,

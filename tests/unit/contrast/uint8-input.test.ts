@@ -18,7 +18,9 @@ describe('mapping of non-8-bit pixels to 0..255', () => {
   it('uses uint8 pixels as they are unless a window is given, and ignores non-finite values for min–max', () => {
     const u8 = makeImage([3, 1], { data: Uint8Array.from([10, 20, 30]) })
     expect(uint8Pixels(u8, 'test')).toBe(u8.data)
-    expect(Array.from(uint8Pixels(u8, 'test', { center: 20, width: 20 }))).toEqual([0, 128, 255])
+    // PS3.3 LINEAR, c = 20, w = 20: 10 <= c - 0.5 - (w-1)/2 = 10 → 0; 30 > 29.5 → 255;
+    // 20 → ((20 - 19.5) / 19 + 0.5) · 255 = 134.2 → 134.
+    expect(Array.from(uint8Pixels(u8, 'test', { center: 20, width: 20 }))).toEqual([0, 134, 255])
     const f = makeImage([4, 1], { data: Float32Array.from([Infinity, 2, 4, -Infinity]) })
     expect(Array.from(uint8Pixels(f, 'test'))).toEqual([255, 0, 255, 0])
   })
