@@ -71,7 +71,22 @@ export interface CtPipelineResult {
 }
 
 /** Relative cost of each step, to split the progress bar (resampling and lungs dominate). */
-const WEIGHT: Record<CtPipelineStepName, number> = { resample: 4, lungs: 4, metal: 1, clip: 0.5, normalize: 0.5 }
+const WEIGHT: Record<CtPipelineStepName, number> = { resample: 2, lungs: 5, metal: 1, clip: 0.5, normalize: 0.75 }
+
+/**
+ * The share of the progress bar of each step that runs: step `name` reports overall fractions
+ * from `from` to `to`. Lets a UI turn the pipeline's overall progress into per-step bars.
+ */
+export function ctPipelineProgressPlan(steps: CtPipelineOptions['steps'] = {}): { name: CtPipelineStepName; from: number; to: number }[] {
+  const on = CT_PIPELINE_STEPS.filter((s) => steps[s] ?? true)
+  const total = on.reduce((sum, s) => sum + WEIGHT[s], 0) || 1
+  let at = 0
+  return on.map((name) => {
+    const from = at / total
+    at += WEIGHT[name]
+    return { name, from, to: at / total }
+  })
+}
 
 function count(mask: Image): number {
   const d = mask.data as Uint8Array
@@ -119,23 +134,24 @@ export async function runCtPipeline(ct: Image, options: CtPipelineOptions = {}, 
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) throw new Error(`runCtPipeline: clip must be two finite HU values with min < max, got [${lo}, ${hi}]`)
 
   const { onProgress, signal } = run
-  const total = CT_PIPELINE_STEPS.reduce((s, n) => s + (on(n) ? WEIGHT[n] : 0), 0) || 1
-  let done = 0
+  const plan = new Map(ctPipelineProgressPlan(options.steps).map((p) => [p.name, p]))
   const steps: CtPipelineStepReport[] = []
-  const scaled = (name: CtPipelineStepName) => (f: number, m?: string) =>
-    onProgress?.((done + Math.min(1, Math.max(0, f)) * WEIGHT[name]) / total, m ? `${name}: ${m}` : name)
+  // A step's own progress f (0..1) is mapped into its share [from, to] of the whole run.
+  const scaled = (name: CtPipelineStepName) => (f: number, m?: string) => {
+    const p = plan.get(name)!
+    onProgress?.(p.from + Math.min(1, Math.max(0, f)) * (p.to - p.from), m ? `${name}: ${m}` : name)
+  }
   const step = async (name: CtPipelineStepName, body: () => { out: Image; note: string } | Promise<{ out: Image; note: string }>, current: Image) => {
     signal?.throwIfAborted()
     if (!on(name)) {
       steps.push({ name, ran: false, ms: 0, size: [...current.size], spacing: [...current.spacing], note: 'switched off' })
       return
     }
-    onProgress?.(done / total, `${name}…`)
+    onProgress?.(plan.get(name)!.from, `${name}: start`)
     const t0 = performance.now()
     const { out, note } = await body()
     steps.push({ name, ran: true, ms: performance.now() - t0, size: [...out.size], spacing: [...out.spacing], note })
-    done += WEIGHT[name]
-    onProgress?.(done / total, `${name} done`)
+    onProgress?.(plan.get(name)!.to, `${name}: done`)
   }
 
   let hu = ct

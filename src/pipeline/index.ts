@@ -1,5 +1,5 @@
 // Whole preprocessing recipes composed from the library's operations.
 export {
-  runCtPipeline, CT_PIPELINE_STEPS,
+  runCtPipeline, ctPipelineProgressPlan, CT_PIPELINE_STEPS,
   type CtPipelineOptions, type CtPipelineRunOptions, type CtPipelineResult, type CtPipelineStepName, type CtPipelineStepReport,
 } from './ct-pipeline'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { indexToPhysicalPoint, makeImage, type Image } from '../../../src/image'
-import { clipIntensity, normalizeMinMax, resampleToSpacing, runCtPipeline } from '../../../src/index'
+import { clipIntensity, ctPipelineProgressPlan, normalizeMinMax, resampleToSpacing, runCtPipeline } from '../../../src/index'
 
 // A synthetic chest: an elliptic-cylinder body (40 HU) in air (−1000 HU), two ellipsoidal lungs
 // (−850 HU) and a spherical metal bead (5000 HU), voxelised at voxel centres on a 1.25 × 1.25 × 2.5 mm grid.
@@ -132,6 +132,24 @@ describe('runCtPipeline', () => {
       signal: during.signal,
       onProgress: () => { if (++calls === 3) during.abort() },
     })).rejects.toMatchObject({ name: 'AbortError' })
+  })
+
+  it('splits the progress bar over the steps that run, reporting within each share', async () => {
+    const plan = ctPipelineProgressPlan({ metal: false })
+    expect(plan.map((p) => p.name)).toEqual(['resample', 'lungs', 'clip', 'normalize'])
+    expect(plan[0].from).toBe(0)
+    expect(plan.at(-1)!.to).toBe(1)
+    for (let i = 1; i < plan.length; i++) expect(plan[i].from).toBe(plan[i - 1].to)
+    const seen: { f: number; m: string }[] = []
+    await runCtPipeline(ct, { steps: { metal: false } }, { onProgress: (f, m) => seen.push({ f, m: m ?? '' }) })
+    for (const p of plan) {
+      const own = seen.filter((s) => s.m.startsWith(`${p.name}:`))
+      expect(own.length).toBeGreaterThanOrEqual(2)
+      for (const s of own) {
+        expect(s.f).toBeGreaterThanOrEqual(p.from - 1e-12)
+        expect(s.f).toBeLessThanOrEqual(p.to + 1e-12)
+      }
+    }
   })
 
   it('explains bad input', async () => {
