@@ -150,6 +150,22 @@ describe('5.1 window/level viewer on the thorax phantom', () => {
     assert.ok(Number.isFinite(value))
   })
 
+  it('shows the DICOM header of the series, filterable', async () => {
+    const manifest = JSON.parse(await (await page.request.get(baseUrl + '/data/ct-thorax-phantom/index.json')).text())
+    await page.locator('[data-testid="wl-header"] summary').click()
+    await page.locator('[data-testid="tags-table"]').waitFor({ timeout: 20_000 })
+    await page.locator('[data-testid="tags-filter"]').fill('PixelSpacing')
+    const rows = page.locator('[data-testid="tags-table"] tbody tr')
+    assert.equal(await rows.count(), 1)
+    const cells = await rows.first().locator('td').allTextContents()
+    assert.equal(cells[0], '(0028,0030)')
+    assert.equal(cells[1], 'DS')
+    const spacing = cells[3].split('\\').map(Number)
+    assert.deepEqual(spacing, [manifest.geometry.pixelSpacing, manifest.geometry.pixelSpacing])
+    await page.locator('[data-testid="tags-filter"]').fill('SeriesInstanceUID')
+    assert.match(await rows.first().textContent(), new RegExp(manifest.seriesInstanceUID.replace(/\./g, '\\.')))
+  })
+
   it('draws the histogram with plotly', async () => {
     await page.locator('[data-testid="wl-histogram"] .main-svg').first().waitFor({ timeout: 20_000 })
     assert.ok((await page.locator('[data-testid="wl-histogram"] .bars path, [data-testid="wl-histogram"] .point path').count()) > 0)
