@@ -1,0 +1,47 @@
+/**
+ * Files a reader gives the CT pipeline figure: from a file picker, a folder picker
+ * (`webkitdirectory`) or a drag-and-drop of files and folders (read recursively with
+ * `DataTransferItem.webkitGetAsEntry()`, the File and Directory Entries API).
+ */
+
+/** Files of a drop, folders included (walked recursively). Call synchronously from the drop handler. */
+export function filesFromDrop(event: DragEvent): Promise<File[]> {
+  const items = Array.from(event.dataTransfer?.items ?? [])
+  // Entries must be taken during the event: the DataTransfer is emptied once the handler returns.
+  const entries = items.map((item) => (item.kind === 'file' ? item.webkitGetAsEntry?.() ?? null : null))
+  if (entries.length === 0 || entries.every((e) => e === null)) return Promise.resolve(Array.from(event.dataTransfer?.files ?? []))
+  return Promise.all(entries.map((e) => (e ? walk(e) : Promise.resolve([])))).then((lists) => lists.flat())
+}
+
+async function walk(entry: FileSystemEntry): Promise<File[]> {
+  if (entry.isFile) {
+    return [await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject))]
+  }
+  if (!entry.isDirectory) return []
+  const reader = (entry as FileSystemDirectoryEntry).createReader()
+  const children: FileSystemEntry[] = []
+  // readEntries returns at most ~100 entries per call: repeat until it returns none.
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject))
+    if (batch.length === 0) break
+    children.push(...batch)
+  }
+  const lists = await Promise.all(children.map(walk))
+  return lists.flat()
+}
+
+/** Drops files that cannot be part of a scan (hidden files, OS thumbnails), keeping DICOM without extension. */
+export function scanCandidates(files: File[]): File[] {
+  return files.filter((f) => !f.name.startsWith('.') && !/^(thumbs\.db|desktop\.ini)$/i.test(f.name) && !/\.(txt|json|xml|jpg|jpeg|png|pdf|html?)$/i.test(f.name))
+}
+
+/** The NIfTI file among the files, if any. */
+export function niftiFile(files: File[]): File | undefined {
+  return files.find((f) => /\.nii(\.gz)?$/i.test(f.name))
+}
+
+/** A file-name stem for downloads: "ct-thorax-phantom", "scan" from "scan.nii.gz", or the folder name. */
+export function downloadStem(label: string): string {
+  const stem = label.replace(/\.nii(\.gz)?$/i, '').replace(/\.dcm$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '')
+  return stem || 'ct'
+}
