@@ -16,6 +16,8 @@ export type DicomErrorCode =
   | 'UNSUPPORTED_TRANSFER_SYNTAX'
   /** A pixel format the reader does not handle (e.g. BitsAllocated 1 or 64). */
   | 'UNSUPPORTED_PIXEL_FORMAT'
+  /** The decoded volume would not fit in memory (more than 2^31 − 1 bytes, or the allocation failed). */
+  | 'TOO_LARGE'
 
 /** A DICOM input problem, with a machine-readable `code` and a message that names the file and the cause. */
 export class DicomError extends Error {

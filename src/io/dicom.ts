@@ -11,6 +11,7 @@
  */
 import { allocateData, makeImage, type ComponentType, type Image, type Metadata, type TypedArray } from '../image'
 import { DicomError } from './dicom-errors'
+import { allocateVolume } from './dicom-allocate'
 import { decodeWithItkWasm } from './dicom-itk-wasm'
 import { NATIVE_TRANSFER_SYNTAXES, parseDicomBytes, type ParsedDicom } from './dicom-parse'
 import { checkNativePixelFormat, decodeStoredFrame, storedFrameView } from './dicom-pixels'
@@ -314,7 +315,7 @@ function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, prog
   const nz = sorted.length
   if (components === 3) {
     // Colour: stored values, no Modality LUT (PS3.3 C.11.1 applies to grayscale only).
-    const data = allocateData(file0.bitsAllocated === 8 ? 'uint8' : file0.bitsAllocated === 16 ? 'uint16' : 'float32', perFrame * nz)
+    const data = allocateVolume(file0.bitsAllocated === 8 ? 'uint8' : file0.bitsAllocated === 16 ? 'uint16' : 'float32', perFrame * nz, file0.rows, file0.columns, nz)
     for (let z = 0; z < nz; z++) {
       options.signal?.throwIfAborted()
       decodeStoredFrame(sorted[z].file, sorted[z].frame, scratch)
@@ -327,7 +328,7 @@ function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, prog
   // writing; in the rare case they do not fit, the volume is written again as float32).
   const integerRescale = sorted.every((s) => s.slope === 1 && Number.isInteger(s.intercept))
   const write = (type: 'int16' | 'float32'): { data: Int16Array | Float32Array; fits: boolean } => {
-    const data = allocateData(type, perFrame * nz) as Int16Array | Float32Array
+    const data = allocateVolume(type, perFrame * nz, file0.rows, file0.columns, nz) as Int16Array | Float32Array
     let fits = true
     for (let z = 0; z < nz; z++) {
       options.signal?.throwIfAborted()
@@ -426,7 +427,7 @@ async function decodeCompressed(sorted: FrameInfo[], options: ReadDicomSeriesOpt
   }
   const type: ComponentType =
     components === 3 ? (img.imageType.componentType === 'uint8' ? 'uint8' : 'float32') : integral && fitsInt16(min, max) && sorted.every((s) => s.slope === 1 && Number.isInteger(s.intercept)) ? 'int16' : 'float32'
-  const data = allocateData(type, perFrame * nz) as Int16Array | Float32Array | Uint8Array
+  const data = allocateVolume(type, perFrame * nz, img.size[1], img.size[0], nz) as Int16Array | Float32Array | Uint8Array
   for (let z = 0; z < nz; z++) {
     const s = sorted[z]
     const from = (startOf.get(names.get(s.file)!)! + s.frame) * perFrame
