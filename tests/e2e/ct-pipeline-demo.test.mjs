@@ -1,0 +1,155 @@
+// Chapter 5.1's CT preprocessing pipeline figure, driven as a reader would: run on the thorax
+// phantom, then check the step list, the output grid (computed here from the phantom's own
+// index.json), the lung and metal overlays at the phantom's documented probe points, the
+// downloaded NIfTI's header (parsed here), and a bad file's error that keeps the result.
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
+import { fileURLToPath } from 'node:url'
+import { launchBrowser, openPage, startServer } from './support.mjs'
+
+const phantomIndex = JSON.parse(readFileSync(fileURLToPath(new URL('../../public/data/ct-thorax-phantom/index.json', import.meta.url)), 'utf8'))
+const geo = phantomIndex.geometry
+const STEPS = ['resample', 'lungs', 'metal', 'clip', 'normalize']
+// The pipeline's default: 1 mm isotropic; output size = round(size × spacing / 1) per axis.
+const expectedSize = [Math.round(geo.columns * geo.pixelSpacing), Math.round(geo.rows * geo.pixelSpacing), Math.round(geo.slices * geo.sliceSpacing)]
+// Resampling keeps the origin: voxel 0 is the first column/row of the lowest (z-ascending) slice.
+const outputOrigin = [geo.origin[0], geo.origin[1], Math.min(geo.zTop, geo.zBottom)]
+const probe = (name) => {
+  const p = phantomIndex.landmarks.probes.find((q) => q.name === name)
+  assert.ok(p, `probe "${name}" in index.json`)
+  return p.world.map((w, a) => Math.round(w - outputOrigin[a]))
+}
+
+let server, baseUrl, browser, page, context, log
+
+const demo = () => page.locator('[data-testid="ctp-demo"]')
+
+async function waitSettled(timeout = 60_000) {
+  await page.waitForFunction(() => {
+    const s = document.querySelector('[data-testid="ctp-demo"]')?.getAttribute('data-state')
+    return s === 'ready' || s === 'error'
+  }, null, { timeout })
+  return demo().getAttribute('data-state')
+}
+
+async function setSlider(testId, value) {
+  await page.locator(`[data-testid="${testId}"]`).evaluate((el, v) => {
+    el.value = String(v)
+    el.dispatchEvent(new Event('input', { bubbles: true }))
+  }, value)
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+}
+
+async function axialPixel(i, j) {
+  return page.locator('[data-testid="ctp-axial"]').evaluate((c, [i, j]) => Array.from(c.getContext('2d').getImageData(i, j, 1, 1).data.slice(0, 3)), [i, j])
+}
+
+before(async () => {
+  ;({ server, baseUrl } = await startServer())
+  browser = await launchBrowser()
+  ;({ page, context, log } = await openPage(browser, baseUrl))
+  await page.goto(baseUrl + '/ch05/01-preprocessing', { waitUntil: 'load' })
+  await demo().scrollIntoViewIfNeeded()
+  // The figure reads the phantom and runs the pipeline once on its own.
+  assert.equal(await waitSettled(90_000), 'ready', await page.locator('[data-testid="ctp-error"]').textContent().catch(() => ''))
+})
+after(async () => {
+  await context?.close()
+  await browser?.close()
+  server?.close()
+})
+
+describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
+  it('runs the pipeline on Run and lists every step with its time', async () => {
+    await page.locator('[data-testid="ctp-run"]').click()
+    assert.equal(await demo().getAttribute('data-state'), 'running')
+    assert.equal(await waitSettled(), 'ready')
+    for (const name of STEPS) {
+      const li = page.locator(`[data-testid="ctp-step-${name}"]`)
+      assert.equal(await li.getAttribute('data-ran'), 'true', name)
+      const ms = Number(await li.getAttribute('data-ms'))
+      assert.ok(Number.isFinite(ms) && ms >= 0, `${name}: ${ms} ms`)
+      assert.match(await li.locator('[data-testid="ctp-step-time"]').textContent(), /^\d+(\.\d+)? (ms|s)$/)
+    }
+  })
+
+  it('resamples to 1 mm: output size = round(size × spacing) from the phantom geometry', async () => {
+    const size = (await page.locator('[data-testid="ctp-output-size"]').getAttribute('data-size')).split(',').map(Number)
+    assert.deepEqual(size, expectedSize)
+    assert.match(await page.locator('[data-testid="ctp-step-resample"]').textContent(), new RegExp(expectedSize.join(' × ')))
+  })
+
+  it('measures an adult-range lung volume and draws the lung overlay over the lungs only', async () => {
+    const ml = Number(await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value'))
+    assert.ok(ml > 1000 && ml < 8000, `lung volume ${ml} mL`)
+    const [li, lj, lk] = probe('right lung parenchyma')
+    const [mi, mj, mk] = probe('paraspinal muscle (right)')
+    assert.equal(lk, mk)
+    await setSlider('ctp-axial-slider', lk)
+    assert.equal(Number(await page.locator('[data-testid="ctp-axial-index"]').getAttribute('data-index')), lk)
+    const [r, g, b] = await axialPixel(li, lj)
+    assert.ok(b - r > 40 && g - r > 40, `lung probe is tinted cyan: rgb(${r}, ${g}, ${b})`)
+    const muscle = await axialPixel(mi, mj)
+    assert.ok(Math.abs(muscle[0] - muscle[2]) <= 2, `muscle is grey: rgb(${muscle})`)
+    // Switching the overlay off leaves the grey lung.
+    await page.locator('[data-testid="ctp-overlay-lungs"]').uncheck()
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+    const off = await axialPixel(li, lj)
+    assert.ok(off[0] === off[1] && off[1] === off[2], `no overlay: rgb(${off})`)
+    await page.locator('[data-testid="ctp-overlay-lungs"]').check()
+  })
+
+  it('finds the metal and paints it red at the pedicle screw', async () => {
+    const voxels = Number(await page.locator('[data-testid="ctp-metal"]').getAttribute('data-voxels'))
+    assert.ok(voxels > 0, `metal voxels ${voxels}`)
+    const [i, j, k] = probe('pedicle screw (metal)')
+    await setSlider('ctp-axial-slider', k)
+    const [r, g, b] = await axialPixel(i, j)
+    assert.ok(r > 200 && g < 80 && b < 80, `screw is red: rgb(${r}, ${g}, ${b})`)
+  })
+
+  it('downloads the preprocessed volume as a NIfTI-1 file with the output size', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.locator('[data-testid="ctp-download-image"]').click(),
+    ])
+    assert.match(download.suggestedFilename(), /-preprocessed\.nii\.gz$/)
+    const bytes = gunzipSync(readFileSync(await download.path()))
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    assert.equal(view.getInt32(0, true), 348, 'sizeof_hdr')
+    assert.equal(bytes.subarray(344, 348).toString('latin1'), 'n+1\0', 'magic')
+    assert.equal(view.getInt16(40, true), 3, 'dim[0]')
+    assert.deepEqual([1, 2, 3].map((d) => view.getInt16(40 + 2 * d, true)), expectedSize)
+    assert.equal(view.getInt16(70, true), 16, 'datatype float32')
+    assert.deepEqual([1, 2, 3].map((d) => view.getFloat32(76 + 4 * d, true)), [1, 1, 1], 'pixdim')
+    const voxOffset = view.getFloat32(108, true)
+    assert.equal(bytes.length, voxOffset + 4 * expectedSize.reduce((a, b) => a * b, 1))
+    // Normalised to [0, 1]: the first voxel (air) is (−1000 + 1200) / 1800 give or take the phantom's noise.
+    const first = view.getFloat32(voxOffset, true)
+    assert.ok(first >= 0 && first <= 1, `first voxel ${first}`)
+  })
+
+  it('explains an RT Plan without pixel data and keeps the previous result', async () => {
+    const before = await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value')
+    const bad = fileURLToPath(new URL('../../public/data/bad/rtplan.dcm', import.meta.url))
+    await page.locator('[data-testid="ctp-file"]').setInputFiles(bad)
+    assert.equal(await waitSettled(), 'error')
+    assert.match(await page.locator('[data-testid="ctp-error"]').textContent(), /no pixel data/i)
+    assert.equal(await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value'), before)
+    const size = (await page.locator('[data-testid="ctp-output-size"]').getAttribute('data-size')).split(',').map(Number)
+    assert.deepEqual(size, expectedSize)
+    // The views still work on the previous result.
+    const [i, j, k] = probe('pedicle screw (metal)')
+    await setSlider('ctp-axial-slider', k)
+    const [r] = await axialPixel(i, j)
+    assert.ok(r > 200)
+  })
+
+  it('made no request to another host and logged no console error', () => {
+    assert.deepEqual(log.external, [])
+    assert.deepEqual(log.pageErrors, [])
+    assert.deepEqual(log.consoleErrors, [])
+  })
+})
