@@ -196,6 +196,19 @@ describe('5.1 viewer on real CT', () => {
     await page.locator('[data-testid="wl-file"]').setInputFiles(bad)
     await page.locator('[data-testid="wl-error"]').waitFor({ timeout: 30_000 })
     assert.match(await page.locator('[data-testid="wl-error"]').textContent(), /truncated/i)
+    // A DICOM without pixels and a malformed NIfTI get their own explanations.
+    for (const [file, pattern] of [['rtplan.dcm', /no Pixel Data/i], ['not-a-scan.nii.gz', /NIfTI/]]) {
+      const path = fileURLToPath(new URL(`../../public/data/bad/${file}`, import.meta.url))
+      const previous = await page.locator('[data-testid="wl-error"]').textContent()
+      await page.locator('[data-testid="wl-file"]').setInputFiles(path)
+      await page.waitForFunction(
+        (p) => document.querySelector('[data-testid="wl-demo"]')?.getAttribute('data-state') === 'error' &&
+          document.querySelector('[data-testid="wl-error"]')?.textContent !== p,
+        previous,
+        { timeout: 30_000, polling: 100 },
+      )
+      assert.match(await page.locator('[data-testid="wl-error"]').textContent(), pattern, file)
+    }
     // The page still works on the image it had.
     await page.locator('[data-testid="wl-preset-lung"]').click()
     const { value, grey } = await probe(64, 64)
