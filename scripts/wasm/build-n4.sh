@@ -1,0 +1,95 @@
+#!/bin/sh
+# Rebuilds public/pipelines/n4-bias-field-correction.{js,wasm.zst}: ITK 5.2.1's own
+# N4BiasFieldCorrectionImageFilter pipeline (scripts/wasm/n4-bias-field-correction/n4.cxx)
+# compiled to WebAssembly with Debian's Emscripten, for itk-wasm's runtime (runPipeline /
+# runPipelineNode). Run as root on a Debian 12 (bookworm) machine; everything comes from
+# Debian's archive:
+#   - emscripten 3.1.6 (+ its clang/lld/binaryen), cmake, make, dpkg-dev, zstd (apt-get install);
+#   - the ITK source package insighttoolkit5 5.2.1 (apt-get source, after adding a deb-src line
+#     for the archive and suites of the machine's own Debian sources).
+# Steps: fetch + unpack ITK (~283 MB download) into $N4_WASM_WORK (default /tmp/itk-wasm-build);
+# configure only the modules N4 needs (ITKBiasCorrection, ITKThresholding, ITKImageGrid and their
+# dependencies; no IO, tests or examples; static, single-threaded Platform threader); compile
+# only the libraries the pipeline links (ITKCommon with itksys, VNL/vnl_algo/netlib and
+# double-conversion; ITKStatistics); link the pipeline; copy the .js loader, the
+# zstd-compressed .wasm (itk-wasm's loaders fetch `<name>.wasm.zst`) and ITK's LICENSE/NOTICE
+# into public/pipelines/.
+#
+# Measured on the project's 2-core build machine (make -j2): ITK configure 2.5 min, ITK
+# libraries ~TBD min, pipeline ~TBD min; total ~TBD min (plus the download).
+#
+# Usage: scripts/wasm/build-n4.sh            (N4_WASM_WORK=/somewhere to change the work dir)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+WORK=${N4_WASM_WORK:-/tmp/itk-wasm-build}
+JOBS=${N4_WASM_JOBS:-2}
+OUT="$repo/public/pipelines"
+t_start=$(date +%s)
+log() { echo "[build-n4 $(($(date +%s) - t_start))s] $*"; }
+
+# 1. Tools.
+need=""
+for pkg in emscripten dpkg-dev cmake make zstd xz-utils; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need="$need $pkg"
+done
+if [ -n "$need" ]; then
+  log "installing$need"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y $need
+fi
+# Debian's emscripten needs Debian's acorn (node-acorn, in /usr/share/nodejs), which a
+# non-Debian node (e.g. NodeSource's) does not search; and Node >= 18's global fetch breaks
+# Emscripten 3.1.6's file loading in CMake's try_run checks.
+export NODE_PATH=/usr/share/nodejs
+export NODE_OPTIONS=--no-experimental-fetch
+emcc --version | head -1
+
+# 2. ITK source from Debian's archive.
+mkdir -p "$WORK"
+if [ ! -f "$WORK/itk-src/CMakeLists.txt" ]; then
+  if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
+    src=/etc/apt/sources.list.d/debian.sources
+    [ -f "$src" ] || { echo "no /etc/apt/sources.list.d/debian.sources: add a deb-src line for insighttoolkit5 by hand" >&2; exit 1; }
+    log "adding deb-src entries mirroring $src"
+    sed 's/^Types: deb$/Types: deb-src/' "$src" > /etc/apt/sources.list.d/n4-wasm-deb-src.sources
+    apt-get update
+  fi
+  log "fetching insighttoolkit5 source"
+  (cd "$WORK" && apt-get source --download-only insighttoolkit5)
+  dsc=$(ls "$WORK"/insighttoolkit5_5.2.1-*.dsc | head -1)
+  rm -rf "$WORK/itk-src"
+  (cd "$WORK" && dpkg-source -x "$dsc" itk-src)
+fi
+
+# 3. Configure the minimal ITK.
+mkdir -p "$WORK/itk-build"
+if [ ! -f "$WORK/itk-build/ITKConfig.cmake" ]; then
+  log "configuring ITK"
+  (cd "$WORK/itk-build" && emcmake cmake "$WORK/itk-src" \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS=-O2 -DCMAKE_CXX_FLAGS=-O2 \
+    -DBUILD_TESTING=OFF -DBUILD_EXAMPLES=OFF -DBUILD_SHARED_LIBS=OFF -DITK_DYNAMIC_LOADING=OFF \
+    -DITK_BUILD_DEFAULT_MODULES=OFF -DITKGroup_Core=OFF \
+    -DModule_ITKBiasCorrection=ON -DModule_ITKThresholding=ON -DModule_ITKImageGrid=ON \
+    -DITK_DEFAULT_THREADER=Platform -DITK_WRAP_PYTHON=OFF -DITK_USE_GPU=OFF \
+    -DITK_SKIP_PATH_LENGTH_CHECKS=ON -DITK_LEGACY_REMOVE=ON > configure.log 2>&1) ||
+    { tail -40 "$WORK/itk-build/configure.log"; exit 1; }
+fi
+
+# 4. Only the libraries the pipeline links (N4, Otsu, shrink, B-splines are header templates).
+log "compiling ITK libraries"
+(cd "$WORK/itk-build" && make -j"$JOBS" ITKCommon ITKStatistics itkvnl_algo)
+
+# 5. The pipeline.
+log "building the pipeline"
+mkdir -p "$WORK/n4-build"
+(cd "$WORK/n4-build" && emcmake cmake "$here/n4-bias-field-correction" -DCMAKE_BUILD_TYPE=Release -DITK_DIR="$WORK/itk-build" >/dev/null &&
+  make -j"$JOBS")
+
+# 6. Install into public/pipelines.
+mkdir -p "$OUT"
+cp "$WORK/n4-build/n4-bias-field-correction.js" "$OUT/"
+zstd -19 -f -q "$WORK/n4-build/n4-bias-field-correction.wasm" -o "$OUT/n4-bias-field-correction.wasm.zst"
+cp "$WORK/itk-src/LICENSE" "$OUT/ITK-LICENSE.txt"
+cp "$WORK/itk-src/NOTICE" "$OUT/ITK-NOTICE.txt"
+log "done: $(wc -c < "$WORK/n4-build/n4-bias-field-correction.wasm") bytes wasm, $(wc -c < "$OUT/n4-bias-field-correction.wasm.zst") bytes .wasm.zst"
