@@ -3,3 +3,5 @@ export {
   runCtPipeline, ctPipelineProgressPlan, CT_PIPELINE_STEPS,
   type CtPipelineOptions, type CtPipelineRunOptions, type CtPipelineResult, type CtPipelineStepName, type CtPipelineStepReport,
 } from './ct-pipeline'
+export { bodyMask, type BodyMaskOptions } from './body-mask'
+export { clipHistograms, type ClipHistogramsOptions, type ClipHistogramsResult } from './clip-histograms'

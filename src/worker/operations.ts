@@ -10,7 +10,7 @@ import {
   resample, resampleToSpacing,
   threshold, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
   histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation,
-  runCtPipeline,
+  runCtPipeline, clipHistograms,
 } from '../index'
 
 export const operations = {
@@ -21,7 +21,7 @@ export const operations = {
   resample, resampleToSpacing,
   threshold, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
   histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation,
-  runCtPipeline,
+  runCtPipeline, clipHistograms,
 }
 
 export type Operations = typeof operations

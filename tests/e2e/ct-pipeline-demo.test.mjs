@@ -78,7 +78,7 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
   it('resamples to 1 mm: output size = round(size × spacing) from the phantom geometry', async () => {
     const size = (await page.locator('[data-testid="ctp-output-size"]').getAttribute('data-size')).split(',').map(Number)
     assert.deepEqual(size, expectedSize)
-    assert.match(await page.locator('[data-testid="ctp-step-resample"]').textContent(), new RegExp(expectedSize.join(' × ')))
+    assert.match(await page.locator('[data-testid="ctp-step-resample"]').textContent(), new RegExp(expectedSize.join('×')))
   })
 
   it('measures an adult-range lung volume and draws the lung overlay over the lungs only', async () => {
