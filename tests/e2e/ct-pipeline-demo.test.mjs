@@ -4,7 +4,9 @@
 // downloaded NIfTI's header (parsed here), and a bad file's error that keeps the result.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { launchBrowser, openPage, startServer } from './support.mjs'
@@ -145,6 +147,30 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
     await setSlider('ctp-axial-slider', k)
     const [r] = await axialPixel(i, j)
     assert.ok(r > 200)
+  })
+
+  it('reads a whole folder, lists its two series and runs the one the reader picks', async () => {
+    // A folder as a reader might have it: the phantom series, a stray single CT slice, a text file.
+    const dir = mkdtempSync(join(tmpdir(), 'ctp-folder-'))
+    const phantomDir = fileURLToPath(new URL('../../public/data/ct-thorax-phantom/', import.meta.url))
+    try {
+      for (const f of readdirSync(phantomDir)) copyFileSync(join(phantomDir, f), join(dir, f))
+      copyFileSync(fileURLToPath(new URL('../../public/data/CT_small.dcm', import.meta.url)), join(dir, 'zz-other.dcm'))
+      await page.locator('[data-testid="ctp-folder"]').setInputFiles(dir)
+      await page.locator('[data-testid="ctp-series"]').waitFor({ timeout: 30_000 })
+      const options = await page.locator('[data-testid="ctp-series-select"] option').allTextContents()
+      assert.equal(options.length, 2, options.join(' | '))
+      const phantomOption = options.findIndex((o) => o.includes(`${phantomIndex.files.length} file(s)`))
+      assert.ok(phantomOption >= 0, options.join(' | '))
+      await page.locator('[data-testid="ctp-series-select"]').selectOption({ index: phantomOption })
+      await page.locator('[data-testid="ctp-series"] button', { hasText: 'Open' }).click()
+      assert.equal(await waitSettled(), 'ready', await page.locator('[data-testid="ctp-error"]').textContent().catch(() => ''))
+      const size = (await page.locator('[data-testid="ctp-output-size"]').getAttribute('data-size')).split(',').map(Number)
+      assert.deepEqual(size, expectedSize)
+      assert.match(await page.locator('[data-testid="ctp-source"]').textContent(), /512 × 512 × 72/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('made no request to another host and logged no console error', () => {
