@@ -61,6 +61,13 @@ if [ ! -f "$WORK/itk-src/CMakeLists.txt" ]; then
   rm -rf "$WORK/itk-src"
   (cd "$WORK" && dpkg-source -x "$dsc" itk-src)
 fi
+# ITK 5.2's floating-point-exception code names FE_DIVBYZERO / FE_INVALID, which Emscripten's
+# <fenv.h> lacks (WebAssembly has no FP traps): define them as 0 (no-op) for this build.
+fpe="$WORK/itk-src/Modules/Core/Common/src/itkFloatingPointExceptions_unix.cxx"
+if ! grep -q 'N4 wasm build' "$fpe"; then
+  sed -i 's|^#include <cfenv>$|#include <cfenv>\n#if defined(__EMSCRIPTEN__) \&\& !defined(FE_DIVBYZERO) // N4 wasm build: WebAssembly has no FP traps\n#  define FE_DIVBYZERO 0\n#  define FE_INVALID 0\n#endif|' "$fpe"
+  grep -q 'N4 wasm build' "$fpe"
+fi
 
 # 3. Configure the minimal ITK.
 mkdir -p "$WORK/itk-build"
