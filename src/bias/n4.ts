@@ -2,6 +2,7 @@ import type { Image } from '../image'
 import { assertScalar, imageLike, pixelData, voxelCount } from '../image'
 import { axisWeights, evaluateLatticeOnGrid, fitLatticeOnGrid, refineLattice } from './bspline'
 import type { AxisWeights } from './bspline'
+import { n4BiasFieldCorrectionItkWasm } from './n4-itk-wasm'
 import { itkOtsuMask } from './otsu-mask'
 import { sharpenLogImage } from './sharpen'
 import { shrinkPlan } from './shrink'
@@ -33,6 +34,15 @@ export interface N4Options {
   onProgress?: (fraction: number, message?: string) => void
   /** Cancels the run: the promise rejects with the signal's reason (an AbortError). */
   signal?: AbortSignal
+  /**
+   * 'typescript' (default): this port. 'itk-wasm': ITK 5.2.1's own filter compiled to
+   * WebAssembly (public/pipelines/n4-bias-field-correction, run with itk-wasm's runtime; in a
+   * browser it needs `configureItkWasm({ ownPipelinesBaseUrl })`). Same pipeline and options;
+   * its progress reports only the start and the end.
+   */
+  backend?: 'typescript' | 'itk-wasm'
+  /** Backend 'itk-wasm' in a browser: run the module in its own Web Worker. Default: not when already in a worker. */
+  webWorker?: boolean
 }
 
 export interface N4Result {
@@ -87,6 +97,10 @@ function makeYielder(): () => Promise<void> {
  * SimpleITK / ANTs tools, step 4 maps the full grid's extent onto the lattice domain that the
  * shrunk grid (voxels offset … offset + (m − 1)·f) was fitted on, a stretch of at most f − 1
  * voxels at each end that the tools accept.
+ *
+ * `backend: 'itk-wasm'` runs the same pipeline in ITK 5.2.1 itself (N4BiasFieldCorrectionImageFilter,
+ * OtsuThresholdImageFilter, ShrinkImageFilter, BSplineControlPointImageFilter) compiled to
+ * WebAssembly, through itk-wasm's runtime (see n4-itk-wasm.ts); results match this port.
  */
 export async function n4BiasFieldCorrection(image: Image, options: N4Options = {}): Promise<N4Result> {
   const op = 'n4BiasFieldCorrection'
@@ -116,20 +130,34 @@ export async function n4BiasFieldCorrection(image: Image, options: N4Options = {
   if (!(fwhm > 0)) throw new Error(`${op}: biasFieldFullWidthAtHalfMaximum must be > 0, got ${fwhm}`)
   if (!(wienerFilterNoise >= 0)) throw new Error(`${op}: wienerFilterNoise must be ≥ 0, got ${wienerFilterNoise}`)
   if (!(convergenceThreshold >= 0)) throw new Error(`${op}: convergenceThreshold must be ≥ 0, got ${convergenceThreshold}`)
+  const backend = options.backend ?? 'typescript'
+  if (backend !== 'typescript' && backend !== 'itk-wasm') throw new Error(`${op}: unknown backend '${String(backend)}' (use 'typescript' or 'itk-wasm')`)
   signal?.throwIfAborted()
-
-  // 1. Mask (full resolution).
-  let fullMask: ArrayLike<number>
   if (options.maskImage) {
     const m = options.maskImage
     assertScalar(m, `${op} mask`)
     if (m.size.length !== dim || m.size.some((s, i) => s !== image.size[i])) {
       throw new Error(`${op}: mask size ${m.size.join('×')} differs from image size ${image.size.join('×')}`)
     }
-    fullMask = pixelData(m)
-  } else {
-    fullMask = itkOtsuMask(data, 200)
   }
+  if (backend === 'itk-wasm') {
+    return n4BiasFieldCorrectionItkWasm(image, options.maskImage, {
+      shrinkFactor,
+      numberOfIterations: iterationsPerLevel,
+      convergenceThreshold,
+      splineOrder,
+      numberOfControlPoints,
+      numberOfHistogramBins,
+      biasFieldFullWidthAtHalfMaximum: fwhm,
+      wienerFilterNoise,
+      onProgress,
+      signal,
+      webWorker: options.webWorker,
+    })
+  }
+
+  // 1. Mask (full resolution).
+  const fullMask: ArrayLike<number> = options.maskImage ? pixelData(options.maskImage) : itkOtsuMask(data, 200)
 
   // 2. Shrink image and mask (ITK ShrinkImageFilter sampling).
   // A 3D image with a single slice is fitted as 2D (ITK would divide by zero on that axis).

@@ -14,6 +14,12 @@ export interface ItkWasmConfig {
   pipelinesBaseUrl?: string | URL | { dicom: string | URL; imageIo: string | URL }
   /** URL of itk-wasm's itk-wasm-pipeline.worker.js (default: the one the bundler ships, never a CDN). */
   pipelineWorkerUrl?: string | URL | null
+  /**
+   * Base URL of this project's own pipelines (the folder holding public/pipelines/, e.g.
+   * n4-bias-field-correction.js + .wasm.zst; the site serves it at `/pipelines`). Needed in a
+   * browser by `n4BiasFieldCorrection(image, { backend: 'itk-wasm' })`; unused in Node.
+   */
+  ownPipelinesBaseUrl?: string | URL
 }
 
 let config: ItkWasmConfig | null = null
