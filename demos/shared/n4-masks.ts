@@ -8,7 +8,10 @@
 import type { Image } from '../../src/image'
 import { imageLike, pixelData } from '../../src/image'
 import { itkOtsuMask, itkOtsuThreshold } from '../../src/bias/otsu-mask'
-import { threshold } from '../../src/segment/index'
+import { siteWorker } from './site-worker'
+
+// The page stays responsive: whole-volume thresholds run in the worker, the rest between frames.
+const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
 
 export interface N4Masks {
   /** Where N4 fits the field (undefined: N4's own Otsu foreground). */
@@ -37,21 +40,26 @@ function count(mask: ArrayLike<number>): number {
 }
 
 /** Masks from a skull-stripped brain (zero outside the brain, the clean scan's values inside). */
-export function masksFromStrippedBrain(stripped: Image): N4Masks {
-  const brain = threshold(stripped, { lower: Number.MIN_VALUE })
-  const b = pixelData(brain)
-  const t = itkOtsuThreshold(valuesWhere(pixelData(stripped), b), 200)
+export async function masksFromStrippedBrain(stripped: Image, signal?: AbortSignal): Promise<N4Masks> {
+  const { runInWorker } = siteWorker()
+  const brain = await runInWorker('threshold', [stripped, { lower: Number.MIN_VALUE }], { signal })
+  await nextFrame()
+  const values = valuesWhere(pixelData(stripped), pixelData(brain))
+  await nextFrame()
+  const t = itkOtsuThreshold(values, 200)
   // Otsu's upper class is strictly above the threshold.
-  const whiteMatter = threshold(stripped, { lower: t + Math.max(1, Math.abs(t)) * 2 ** -40 })
+  const whiteMatter = await runInWorker('threshold', [stripped, { lower: t + Math.max(1, Math.abs(t)) * 2 ** -40 }], { signal })
   return { fitMask: brain, region: brain, whiteMatter, wmThreshold: t, wmVoxels: count(pixelData(whiteMatter)) }
 }
 
 /** Masks of a scan without a stripped brain: Otsu foreground and its upper Otsu class. */
-export function masksFromOtsu(image: Image): N4Masks {
+export async function masksFromOtsu(image: Image): Promise<N4Masks> {
   const data = pixelData(image)
   const fg = itkOtsuMask(data, 200)
   const region = imageLike(image, fg)
+  await nextFrame()
   const t = itkOtsuThreshold(valuesWhere(data, fg), 200)
+  await nextFrame()
   const wm = new Uint8Array(data.length)
   for (let i = 0; i < data.length; i++) wm[i] = fg[i] && data[i] > t ? 1 : 0
   const whiteMatter = imageLike(image, wm)
