@@ -4,6 +4,7 @@
 // that Cancel stops a slow run and leaves the figure usable, and that nothing leaves the site.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { fileURLToPath } from 'node:url'
 import { launchBrowser, openPage, startServer } from './support.mjs'
 
 let server, baseUrl, browser, page, context, log
@@ -159,6 +160,32 @@ describe('5.1 N4 figure', () => {
     await page.locator('[data-testid="n4-run"]').click()
     await waitForResult('shrink 4, 1 × 10')
     assert.ok((await number('n4-cv-after')) < (await number('n4-cv-before')))
+  })
+
+  it('explains a bad file and keeps the current scan', async () => {
+    const bad = fileURLToPath(new URL('../../public/data/bad/not-a-scan.nii.gz', import.meta.url))
+    await page.locator('[data-testid="n4-file"]').setInputFiles(bad)
+    await page.locator('[data-testid="n4-error"]').waitFor({ timeout: 30_000 })
+    assert.match(await page.locator('[data-testid="n4-error"]').textContent(), /NIfTI/)
+    await waitState('ready')
+    assert.ok(await page.locator('[data-testid="n4-canvas-truth"]').isVisible(), 'the synthetic case is still shown')
+    assert.ok(Number.isFinite(await number('n4-cv-after')))
+  })
+
+  it('runs on a scan the reader opens, with N4\'s Otsu mask and no true field', async () => {
+    const own = fileURLToPath(new URL('../../public/data/ch2.nii.gz', import.meta.url))
+    await page.locator('[data-testid="n4-file"]').setInputFiles(own)
+    await page.locator('[data-testid="n4-own-note"]').waitFor({ timeout: 30_000 })
+    await waitState('ready')
+    assert.match(await page.locator('[data-testid="n4-own-note"]').textContent(), /Otsu/)
+    assert.equal(await page.locator('[data-testid="n4-correlation"]').count(), 0)
+    assert.equal(await page.locator('[data-testid="n4-canvas-truth"]').count(), 0)
+    await setParams({ shrink: 4, levels: 2, iterations: 20 })
+    await page.locator('[data-testid="n4-run"]').click()
+    await waitForResult('shrink 4, 2 × 20')
+    const before = await number('n4-cv-before')
+    const after = await number('n4-cv-after')
+    assert.ok(after > 0 && after <= before * 1.02, `own scan CV ${before} → ${after}`)
   })
 
   it('keeps the ITK backend disabled until it exists, and makes no console errors or external requests', async () => {
