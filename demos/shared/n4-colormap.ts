@@ -22,8 +22,11 @@ export function viridisGradient(steps = 16): string {
   return `linear-gradient(to right, ${stops.join(', ')})`
 }
 
-/** Paints values (x fastest, row 0 at the top) with viridis over [low, high], clamped. */
-export function drawViridis(canvas: HTMLCanvasElement, values: ArrayLike<number>, width: number, height: number, low: number, high: number): void {
+/**
+ * Paints values (x fastest, row 0 at the top) with viridis over [low, high], clamped; where
+ * `inside` is given and zero, the colour is dimmed to a third (outside the fitting mask).
+ */
+export function drawViridis(canvas: HTMLCanvasElement, values: ArrayLike<number>, width: number, height: number, low: number, high: number, inside?: ArrayLike<number>): void {
   if (canvas.width !== width) canvas.width = width
   if (canvas.height !== height) canvas.height = height
   const ctx = canvas.getContext('2d', { willReadFrequently: true })
@@ -35,7 +38,8 @@ export function drawViridis(canvas: HTMLCanvasElement, values: ArrayLike<number>
     let t = ((values[i] - low) * scale + 0.5) | 0
     if (t < 0 || t !== t) t = 0
     else if (t > 255) t = 255
-    rgba[i] = 0xff000000 | (VIRIDIS[3 * t + 2] << 16) | (VIRIDIS[3 * t + 1] << 8) | VIRIDIS[3 * t]
+    const dim = inside && !inside[i] ? 3 : 1
+    rgba[i] = 0xff000000 | (((VIRIDIS[3 * t + 2] / dim) | 0) << 16) | (((VIRIDIS[3 * t + 1] / dim) | 0) << 8) | ((VIRIDIS[3 * t] / dim) | 0)
   }
   ctx.putImageData(img, 0, 0)
 }
