@@ -4,7 +4,7 @@
 // downloaded NIfTI's header (parsed here), and a bad file's error that keeps the result.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -36,6 +36,12 @@ async function waitSettled(timeout = 60_000) {
   return demo().getAttribute('data-state')
 }
 
+/** The error box's text, or '' when there is none (without waiting for one to appear). */
+async function errorText() {
+  const box = page.locator('[data-testid="ctp-error"]')
+  return (await box.count()) ? box.textContent() : ''
+}
+
 async function setSlider(testId, value) {
   await page.locator(`[data-testid="${testId}"]`).evaluate((el, v) => {
     el.value = String(v)
@@ -55,7 +61,7 @@ before(async () => {
   await page.goto(baseUrl + '/ch05/01-preprocessing', { waitUntil: 'load' })
   await demo().scrollIntoViewIfNeeded()
   // The figure reads the phantom and runs the pipeline once on its own.
-  assert.equal(await waitSettled(90_000), 'ready', await page.locator('[data-testid="ctp-error"]').textContent().catch(() => ''))
+  assert.equal(await waitSettled(90_000), 'ready', await errorText())
 })
 after(async () => {
   await context?.close()
@@ -133,6 +139,25 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
     assert.ok(first >= 0 && first <= 1, `first voxel ${first}`)
   })
 
+  it('downloads the lung mask whose voxels add up to the lung volume shown', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.locator('[data-testid="ctp-download-lungs"]').click(),
+    ])
+    assert.match(download.suggestedFilename(), /-lung-mask\.nii\.gz$/)
+    const bytes = gunzipSync(readFileSync(await download.path()))
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    assert.equal(bytes.subarray(344, 348).toString('latin1'), 'n+1\0', 'magic')
+    assert.deepEqual([1, 2, 3].map((d) => view.getInt16(40 + 2 * d, true)), expectedSize)
+    assert.equal(view.getInt16(70, true), 2, 'datatype uint8')
+    const voxels = bytes.subarray(view.getFloat32(108, true))
+    let n = 0
+    for (const v of voxels) n += v
+    // 1 mm³ voxels: the mask's voxel count in mL is the volume the figure reports.
+    const ml = Number(await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value'))
+    assert.ok(Math.abs(n / 1000 - ml) < 1e-6, `${n} voxels vs ${ml} mL`)
+  })
+
   it('explains an RT Plan without pixel data and keeps the previous result', async () => {
     const before = await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value')
     const bad = fileURLToPath(new URL('../../public/data/bad/rtplan.dcm', import.meta.url))
@@ -150,24 +175,27 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
   })
 
   it('reads a whole folder, lists its two series and runs the one the reader picks', async () => {
-    // A folder as a reader might have it: the phantom series, a stray single CT slice, a text file.
+    // A folder as a reader might have it: part of the phantom series (24 contiguous slices, to keep
+    // the upload into the page short), a stray single CT slice from another study, a JSON file.
     const dir = mkdtempSync(join(tmpdir(), 'ctp-folder-'))
     const phantomDir = fileURLToPath(new URL('../../public/data/ct-thorax-phantom/', import.meta.url))
+    const subset = phantomIndex.files.slice(24, 48)
     try {
-      for (const f of readdirSync(phantomDir)) copyFileSync(join(phantomDir, f), join(dir, f))
+      for (const f of subset) copyFileSync(join(phantomDir, f), join(dir, f))
+      copyFileSync(join(phantomDir, 'index.json'), join(dir, 'index.json'))
       copyFileSync(fileURLToPath(new URL('../../public/data/CT_small.dcm', import.meta.url)), join(dir, 'zz-other.dcm'))
       await page.locator('[data-testid="ctp-folder"]').setInputFiles(dir)
       await page.locator('[data-testid="ctp-series"]').waitFor({ timeout: 30_000 })
       const options = await page.locator('[data-testid="ctp-series-select"] option').allTextContents()
       assert.equal(options.length, 2, options.join(' | '))
-      const phantomOption = options.findIndex((o) => o.includes(`${phantomIndex.files.length} file(s)`))
+      const phantomOption = options.findIndex((o) => o.includes(`${subset.length} file(s)`))
       assert.ok(phantomOption >= 0, options.join(' | '))
       await page.locator('[data-testid="ctp-series-select"]').selectOption({ index: phantomOption })
       await page.locator('[data-testid="ctp-series"] button', { hasText: 'Open' }).click()
-      assert.equal(await waitSettled(), 'ready', await page.locator('[data-testid="ctp-error"]').textContent().catch(() => ''))
+      assert.equal(await waitSettled(), 'ready', await errorText())
       const size = (await page.locator('[data-testid="ctp-output-size"]').getAttribute('data-size')).split(',').map(Number)
-      assert.deepEqual(size, expectedSize)
-      assert.match(await page.locator('[data-testid="ctp-source"]').textContent(), /512 × 512 × 72/)
+      assert.deepEqual(size, [expectedSize[0], expectedSize[1], Math.round(subset.length * geo.sliceSpacing)])
+      assert.match(await page.locator('[data-testid="ctp-source"]').textContent(), new RegExp(`512 × 512 × ${subset.length}`))
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
