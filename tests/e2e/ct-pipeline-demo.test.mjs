@@ -174,6 +174,27 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
     assert.ok(r > 200)
   })
 
+  it('explains a NIfTI that is not a scan and a truncated DICOM dropped on the figure', async () => {
+    const before = await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value')
+    await page.locator('[data-testid="ctp-file"]').setInputFiles(fileURLToPath(new URL('../../public/data/bad/not-a-scan.nii.gz', import.meta.url)))
+    assert.equal(await waitSettled(), 'error')
+    const niftiMessage = await errorText()
+    assert.match(niftiMessage, /nifti|gzip|header/i)
+    // Drag and drop: a DataTransfer holding the truncated file, dropped on the figure.
+    await page.evaluate(async () => {
+      const bytes = await (await fetch('/data/bad/MR_truncated.dcm')).arrayBuffer()
+      const dt = new DataTransfer()
+      dt.items.add(new File([bytes], 'MR_truncated.dcm'))
+      document.querySelector('[data-testid="ctp-demo"]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+    })
+    await page.waitForFunction((m) => {
+      const box = document.querySelector('[data-testid="ctp-error"]')
+      return box && box.textContent !== m && document.querySelector('[data-testid="ctp-demo"]').getAttribute('data-state') === 'error'
+    }, niftiMessage)
+    assert.match(await errorText(), /truncated/i)
+    assert.equal(await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value'), before)
+  })
+
   it('reads a whole folder, lists its two series and runs the one the reader picks', async () => {
     // A folder as a reader might have it: part of the phantom series (24 contiguous slices, to keep
     // the upload into the page short), a stray single CT slice from another study, a JSON file.
