@@ -6,12 +6,10 @@
  * Otsu foreground (what N4 itself uses) and the upper Otsu class within it.
  */
 import type { Image } from '../../src/image'
-import { imageLike, pixelData } from '../../src/image'
-import { itkOtsuMask, itkOtsuThreshold } from '../../src/bias/otsu-mask'
+import { pixelData } from '../../src/image'
 import { siteWorker } from './site-worker'
 
-// The page stays responsive: whole-volume thresholds run in the worker, the rest between frames.
-const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
+// The page stays responsive: thresholds over the whole volume run in the worker.
 
 export interface N4Masks {
   /** Where N4 fits the field (undefined: N4's own Otsu foreground). */
@@ -25,12 +23,9 @@ export interface N4Masks {
   wmVoxels: number
 }
 
-function valuesWhere(data: ArrayLike<number>, mask: ArrayLike<number>): Float32Array {
-  let n = 0
-  for (let i = 0; i < mask.length; i++) if (mask[i]) n++
-  const out = new Float32Array(n)
-  for (let i = 0, j = 0; i < mask.length; i++) if (mask[i]) out[j++] = data[i]
-  return out
+/** The smallest bound that keeps Otsu's upper class (strictly above t) and drops t itself. */
+function justAbove(t: number): number {
+  return t + Math.max(1, Math.abs(t)) * 2 ** -40
 }
 
 function count(mask: ArrayLike<number>): number {
@@ -43,25 +38,19 @@ function count(mask: ArrayLike<number>): number {
 export async function masksFromStrippedBrain(stripped: Image, signal?: AbortSignal): Promise<N4Masks> {
   const { runInWorker } = siteWorker()
   const brain = await runInWorker('threshold', [stripped, { lower: Number.MIN_VALUE }], { signal })
-  await nextFrame()
-  const values = valuesWhere(pixelData(stripped), pixelData(brain))
-  await nextFrame()
-  const t = itkOtsuThreshold(values, 200)
+  const t = await runInWorker('otsuThreshold', [stripped, { maskImage: brain, numberOfHistogramBins: 200 }], { signal })
   // Otsu's upper class is strictly above the threshold.
-  const whiteMatter = await runInWorker('threshold', [stripped, { lower: t + Math.max(1, Math.abs(t)) * 2 ** -40 }], { signal })
+  const whiteMatter = await runInWorker('threshold', [stripped, { lower: justAbove(t) }], { signal })
   return { fitMask: brain, region: brain, whiteMatter, wmThreshold: t, wmVoxels: count(pixelData(whiteMatter)) }
 }
 
 /** Masks of a scan without a stripped brain: Otsu foreground and its upper Otsu class. */
-export async function masksFromOtsu(image: Image): Promise<N4Masks> {
-  const data = pixelData(image)
-  const fg = itkOtsuMask(data, 200)
-  const region = imageLike(image, fg)
-  await nextFrame()
-  const t = itkOtsuThreshold(valuesWhere(data, fg), 200)
-  await nextFrame()
-  const wm = new Uint8Array(data.length)
-  for (let i = 0; i < data.length; i++) wm[i] = fg[i] && data[i] > t ? 1 : 0
-  const whiteMatter = imageLike(image, wm)
-  return { region, whiteMatter, wmThreshold: t, wmVoxels: count(wm) }
+export async function masksFromOtsu(image: Image, signal?: AbortSignal): Promise<N4Masks> {
+  const { runInWorker } = siteWorker()
+  const t0 = await runInWorker('otsuThreshold', [image, { numberOfHistogramBins: 200 }], { signal })
+  const region = await runInWorker('threshold', [image, { lower: justAbove(t0) }], { signal })
+  const t = await runInWorker('otsuThreshold', [image, { maskImage: region, numberOfHistogramBins: 200 }], { signal })
+  // t > t0, so the voxels above t all lie in the foreground.
+  const whiteMatter = await runInWorker('threshold', [image, { lower: justAbove(t) }], { signal })
+  return { region, whiteMatter, wmThreshold: t, wmVoxels: count(pixelData(whiteMatter)) }
 }

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { makeImage } from '../../../src/image'
+import { otsuThreshold } from '../../../src/segment/otsu'
+
+/** Otsu by exhaustive search over cut points between sorted distinct values (two well-separated classes). */
+function bestSplit(values: number[]): [number, number] {
+  const v = [...values].sort((a, b) => a - b)
+  let best = -1
+  let at: [number, number] = [v[0], v[0]]
+  for (let k = 1; k < v.length; k++) {
+    if (v[k] === v[k - 1]) continue
+    const a = v.slice(0, k)
+    const b = v.slice(k)
+    const ma = a.reduce((s, x) => s + x, 0) / a.length
+    const mb = b.reduce((s, x) => s + x, 0) / b.length
+    const between = a.length * b.length * (ma - mb) ** 2
+    if (between > best) {
+      best = between
+      at = [v[k - 1], v[k]]
+    }
+  }
+  return at
+}
+
+describe('otsuThreshold', () => {
+  it('separates two classes where the between-class variance is largest', () => {
+    const values = [10, 11, 12, 12, 13, 14, 50, 51, 52, 55, 56, 58, 60]
+    const image = makeImage([values.length, 1], { data: Float32Array.from(values) })
+    const t = otsuThreshold(image, { numberOfHistogramBins: 64 })
+    const [lo, hi] = bestSplit(values)
+    expect(t).toBeGreaterThanOrEqual(lo)
+    expect(t).toBeLessThan(hi)
+  })
+
+  it('uses only the voxels of the mask', () => {
+    // Outside the mask: a bright block that would move the threshold if it counted.
+    const data = Float32Array.from([1, 2, 3, 20, 21, 22, 500, 500, 500, 500])
+    const mask = Uint8Array.from([1, 1, 1, 1, 1, 1, 0, 0, 0, 0])
+    const t = otsuThreshold(makeImage([10, 1], { data }), { maskImage: makeImage([10, 1], { data: mask }) })
+    expect(t).toBeGreaterThanOrEqual(3)
+    expect(t).toBeLessThan(20)
+  })
+
+  it('says what is wrong with a mask', () => {
+    const image = makeImage([4, 1], { data: Float32Array.from([1, 2, 3, 4]) })
+    expect(() => otsuThreshold(image, { maskImage: makeImage([4, 1], { componentType: 'uint8' }) })).toThrow(/mask is empty/)
+    expect(() => otsuThreshold(image, { maskImage: makeImage([3, 1], { componentType: 'uint8' }) })).toThrow(/3 voxels, the image 4/)
+  })
+})
