@@ -83,6 +83,31 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
     }
   })
 
+  it('cancels a run and keeps the previous result', async () => {
+    const before = await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value')
+    await page.locator('[data-testid="ctp-run"]').click()
+    await page.locator('[data-testid="ctp-cancel"]').click()
+    assert.equal(await waitSettled(), 'ready')
+    assert.match(await page.locator('[data-testid="ctp-notice"]').textContent(), /cancelled/i)
+    assert.equal(await errorText(), '')
+    assert.equal(await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value'), before)
+    // The next run starts a fresh worker and completes.
+    await page.locator('[data-testid="ctp-run"]').click()
+    assert.equal(await waitSettled(), 'ready', await errorText())
+  })
+
+  it('skips a step switched off: without resampling the output keeps the input grid', async () => {
+    await page.locator('[data-testid="ctp-enable-resample"]').uncheck()
+    await page.locator('[data-testid="ctp-run"]').click()
+    assert.equal(await waitSettled(), 'ready', await errorText())
+    const size = (await page.locator('[data-testid="ctp-output-size"]').getAttribute('data-size')).split(',').map(Number)
+    assert.deepEqual(size, [geo.columns, geo.rows, geo.slices])
+    assert.equal(await page.locator('[data-testid="ctp-step-resample"]').getAttribute('data-ran'), 'false')
+    await page.locator('[data-testid="ctp-enable-resample"]').check()
+    await page.locator('[data-testid="ctp-run"]').click()
+    assert.equal(await waitSettled(), 'ready', await errorText())
+  })
+
   it('resamples to 1 mm: output size = round(size × spacing) from the phantom geometry', async () => {
     const size = (await page.locator('[data-testid="ctp-output-size"]').getAttribute('data-size')).split(',').map(Number)
     assert.deepEqual(size, expectedSize)
