@@ -16,6 +16,7 @@ export function siteWorker() {
     configureWorker({
       pipelinesBaseUrl: absolute('/itk/pipelines'),
       pipelineWorkerUrl: absolute('/itk/itk-wasm-pipeline.min.worker.js'),
+      ownPipelinesBaseUrl: absolute('/pipelines'),
     })
     configured = true
   }

@@ -25,6 +25,8 @@ export interface WorkerSetup {
   pipelinesBaseUrl?: string
   /** itk-wasm's own pipeline worker script on the site. */
   pipelineWorkerUrl?: string
+  /** Where this project's own pipelines are served (public/pipelines: ITK's N4 in WebAssembly). */
+  ownPipelinesBaseUrl?: string
 }
 
 interface Pending {
@@ -87,8 +89,9 @@ function getWorker(): Worker {
   worker = w
   if (setup.pipelinesBaseUrl && setup.pipelineWorkerUrl) {
     const id = nextId++
+    const { pipelinesBaseUrl, pipelineWorkerUrl, ownPipelinesBaseUrl } = setup
     // Fire and forget: messages are handled in order, so it runs before any operation.
-    w.postMessage({ id, op: '__configure', args: [{ pipelinesBaseUrl: setup.pipelinesBaseUrl, pipelineWorkerUrl: setup.pipelineWorkerUrl }] })
+    w.postMessage({ id, op: '__configure', args: [{ pipelinesBaseUrl, pipelineWorkerUrl, ownPipelinesBaseUrl }] })
   }
   return w
 }

@@ -9,7 +9,7 @@ export interface WorkerRequest {
 export interface WorkerConfigure {
   id: number
   op: '__configure'
-  args: [{ pipelinesBaseUrl: string; pipelineWorkerUrl: string }]
+  args: [{ pipelinesBaseUrl: string; pipelineWorkerUrl: string; ownPipelinesBaseUrl?: string }]
 }
 
 export type WorkerResponse =

@@ -5,7 +5,7 @@
  */
 import { operations, progressOptionIndex, type OperationName } from './operations'
 import { collectTransferables, type WorkerRequest, type WorkerResponse } from './protocol'
-import { configureItkWasm } from '../io/itk-wasm-config'
+import { configureItkWasm, type ItkWasmConfig } from '../io/itk-wasm-config'
 
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void
@@ -21,7 +21,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const { id, op, args } = event.data
   try {
     if (op === '__configure') {
-      await configureItkWasm(args[0] as { pipelinesBaseUrl: string; pipelineWorkerUrl: string })
+      await configureItkWasm(args[0] as ItkWasmConfig)
       post({ id, type: 'result', value: true })
       return
     }
