@@ -38,6 +38,30 @@ interface N4Info {
   otsuThreshold: number | null
 }
 
+/** Browser, main thread: the Web Worker running the module, reused between calls (it keeps the loaded module). */
+let sharedWorker: Worker | null = null
+let sharedBusy = false
+
+const terminated = new WeakSet<Worker>()
+
+function dropWorker(worker: Worker | null): void {
+  if (!worker || terminated.has(worker)) return
+  // itk-wasm's wrapped terminate() throws when called twice.
+  terminated.add(worker)
+  worker.terminate()
+  if (sharedWorker === worker) {
+    sharedWorker = null
+    sharedBusy = false
+  }
+}
+
+/** Done with a worker: the shared one becomes free again, an extra one (concurrent call) is terminated. */
+function releaseWorker(worker: Worker | null): void {
+  if (!worker) return
+  if (worker === sharedWorker) sharedBusy = false
+  else worker.terminate()
+}
+
 function isNode(): boolean {
   return typeof process !== 'undefined' && !!process.versions?.node
 }
@@ -135,8 +159,19 @@ export async function n4BiasFieldCorrectionItkWasm(image: Image, maskImage: Imag
     }
     const useWorker = p.webWorker ?? !inWebWorker()
     if (useWorker) {
-      // Our own worker, so an abort can terminate it.
-      worker = await itk.createWebWorker(config?.pipelineWorkerUrl === undefined ? null : (config.pipelineWorkerUrl as string | null))
+      // Our own worker, so an abort can terminate it; a concurrent call gets a worker of its own.
+      const url = config?.pipelineWorkerUrl
+      if (sharedWorker && !sharedBusy) {
+        worker = sharedWorker
+      } else {
+        worker = await itk.createWebWorker(url == null ? null : String(url))
+        if (!sharedWorker) sharedWorker = worker
+      }
+      if (worker === sharedWorker) sharedBusy = true
+      if (signal?.aborted) {
+        dropWorker(worker)
+        throw abortError(signal)
+      }
     }
     const r = await itk.runPipeline(N4_PIPELINE_NAME, args, outputs, inputs, {
       pipelineBaseUrl: String(base).replace(/\/$/, ''),
@@ -152,7 +187,7 @@ export async function n4BiasFieldCorrectionItkWasm(image: Image, maskImage: Imag
       let onAbort: (() => void) | undefined
       const aborted = new Promise<never>((_, reject) => {
         onAbort = () => {
-          ;(worker as Worker | null)?.terminate()
+          dropWorker(worker)
           reject(abortError(signal))
         }
         signal.addEventListener('abort', onAbort, { once: true })
@@ -166,13 +201,14 @@ export async function n4BiasFieldCorrectionItkWasm(image: Image, maskImage: Imag
       result = await run()
     }
   } catch (e) {
+    // After an abort or a failure inside the module, do not reuse its worker.
+    dropWorker(worker)
     if (signal?.aborted) throw abortError(signal)
     // Exceptions thrown inside the module reach JS as a number (a pointer), not an Error.
     if (typeof e === 'number') throw new Error('n4BiasFieldCorrection (itk-wasm): ITK raised an exception inside the WebAssembly module')
     throw e
-  } finally {
-    ;(worker as Worker | null)?.terminate()
   }
+  releaseWorker(worker)
   signal?.throwIfAborted()
   if (result.returnValue !== 0) {
     const message = result.stderr.trim() || `the module returned ${result.returnValue}`
