@@ -3,7 +3,9 @@
  * (shrink 4, [50, 50, 50, 50], Otsu mask) against ITK 5.2's N4 pipeline run natively, single
  * threaded (tests/reference/bias/itk-n4, built by tests/reference/bias/make-reference.sh into
  * /tmp/itk-n4-build/n4). The native time is the tool's own "elapsed_ms" (Otsu + shrink + N4 +
- * full-resolution field + division, no file I/O).
+ * full-resolution field + division, no file I/O). A second row times the `backend: 'itk-wasm'`
+ * path (ITK 5.2.1 itself compiled to WebAssembly, public/pipelines/n4-bias-field-correction, run
+ * with itk-wasm's runPipelineNode) and reports its agreement with the TypeScript port.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
