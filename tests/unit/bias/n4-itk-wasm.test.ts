@@ -39,7 +39,8 @@ describe("n4BiasFieldCorrection backend 'itk-wasm' (ITK 5.2.1 compiled to WebAss
   it('matches native ITK 5.2: brain mask, shrink 2, 50×4 levels', () => {
     const itk = loadLogBias('itk_logbias_mask.i16.gz')
     const ours = logOf(withMask)
-    // Measured: Pearson 1 − 1e-9 (the same code; native output stored as int16 × 1e4).
+    // Measured: Pearson 0.99999996, max |Δ log field| 5.2e-5 = the int16 × 1e4 rounding of the
+    // stored native field: the same code gives the same field.
     expect(pearson(ours, itk, maskData)).toBeGreaterThan(0.9999)
     expect(maxAbsDiff(ours, itk, maskData)).toBeLessThan(2e-4)
     // The module reports the iterations actually run (ITK's counter reads one more).
@@ -51,6 +52,7 @@ describe("n4BiasFieldCorrection backend 'itk-wasm' (ITK 5.2.1 compiled to WebAss
     const r = await n4BiasFieldCorrection(image, { ...wasm, shrinkFactor: 2, numberOfIterations: [20, 20, 20] })
     const otsu = loadU8('otsu_mask.u8.gz')
     const ours = logOf(r)
+    // Measured: Pearson 0.99999992.
     expect(pearson(ours, loadLogBias('itk_logbias_otsu.i16.gz'), otsu)).toBeGreaterThan(0.9999)
     expect(maxAbsDiff(ours, loadLogBias('itk_logbias_otsu.i16.gz'), otsu)).toBeLessThan(2e-4)
     // ITK's last level ran to its maximum (its post-increment counter reports 21).
@@ -63,13 +65,15 @@ describe("n4BiasFieldCorrection backend 'itk-wasm' (ITK 5.2.1 compiled to WebAss
     const slice = makeImage(size, { data: loadF32('slice2d.f32.gz') })
     const r = await n4BiasFieldCorrection(slice, { ...wasm, maskImage: makeImage(size, { data: sliceMask }), shrinkFactor: 1, numberOfIterations: [50, 50, 50] })
     expect(r.biasField.size).toEqual(size)
+    // Measured: Pearson 0.99999991, max |Δ| 5.0e-5.
     expect(pearson(logOf(r), loadLogBias('itk_logbias_2d.i16.gz'), sliceMask)).toBeGreaterThan(0.9999)
   })
 
   it('agrees with the TypeScript port (same options, shrink 4, default levels)', async () => {
     const options = { maskImage, shrinkFactor: 4, numberOfIterations: [50, 50, 50, 50] }
     const [ts, w] = await Promise.all([n4BiasFieldCorrection(image, options), n4BiasFieldCorrection(image, { ...options, ...wasm })])
-    // Measured: Pearson > 0.999999.
+    // Measured: Pearson 0.99999956, max |Δ log field| 1.1e-3 (the port keeps the lattice in
+    // float64, ITK in float32).
     expect(pearson(logOf(ts), logOf(w), maskData)).toBeGreaterThan(0.9999)
     expect(maxAbsDiff(logOf(ts), logOf(w), maskData)).toBeLessThan(2e-3)
     expect(w.iterations).toEqual(ts.iterations)
