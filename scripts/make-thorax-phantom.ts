@@ -18,6 +18,7 @@
  * +y = posterior (image bottom), +z = head. Files are numbered in acquisition order (head to feet),
  * so file order is the reverse of increasing z: readers must sort by ImagePositionPatient.
  */
+import { mulberry32 } from '../src/random'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -74,18 +75,6 @@ function wrap(a: number): number {
 const bump = (d: number, w: number): number => {
   const u = wrap(d) / w
   return Math.exp(-0.5 * u * u)
-}
-
-/** mulberry32: tiny, fast, seedable 32-bit PRNG (Tommy Ettinger, public domain). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 type V3 = [number, number, number]

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../random'
 import type { Image } from '../image'
 import { assertScalar, imageLike, pixelData } from '../image'
 
@@ -28,18 +29,6 @@ export interface SimulateBiasFieldResult {
 /** Number of monomials x^i y^j z^k with i + j + k ≤ order. */
 export function biasFieldTermCount(order: number): number {
   return ((order + 1) * (order + 2) * (order + 3)) / 6
-}
-
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { mulberry32 } from '../../../src/random'
 import { fftInPlace } from '../../../src/bias/fft'
 
 function naiveDft(re: Float64Array, im: Float64Array, sign: number): [Float64Array, Float64Array] {
@@ -19,16 +20,10 @@ function naiveDft(re: Float64Array, im: Float64Array, sign: number): [Float64Arr
   return [or, oi]
 }
 
-// Deterministic pseudo-random numbers (mulberry32).
+// Deterministic pseudo-random numbers in [-0.5, 0.5).
 function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5
-  }
+  const next = mulberry32(seed)
+  return () => next() - 0.5
 }
 
 describe('fftInPlace (radix-2)', () => {

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { mulberry32 } from '../../../src/random'
 import { sharpenLogImage } from '../../../src/bias/sharpen'
 
 // Deterministic standard normal samples (Box–Muller on a mulberry32 stream).
 function normals(n: number, seed: number): Float64Array {
-  let a = seed >>> 0
-  const uni = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296
-  }
+  const next = mulberry32(seed)
+  // Shifted by half a step so that log() never sees 0.
+  const uni = () => next() + 0.5 / 4294967296
   const out = new Float64Array(n)
   for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(uni())) * Math.cos(2 * Math.PI * uni())
   return out

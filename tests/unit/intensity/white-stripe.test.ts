@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../../src/random'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -19,14 +20,7 @@ const brain = makeImage(meta.size, { data: raw, spacing: meta.spacing })
 
 /** Deterministic normal samples (mulberry32 + Box–Muller). */
 function normals(seed: number) {
-  let a = seed >>> 0
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const u = mulberry32(seed)
   return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u())
 }
 
