@@ -1,8 +1,10 @@
 /**
- * Files a reader gives the CT pipeline figure: from a file picker, a folder picker
+ * Scans a reader opens in a figure: files from a file picker, a folder picker
  * (`webkitdirectory`) or a drag-and-drop of files and folders (read recursively with
- * `DataTransferItem.webkitGetAsEntry()`, the File and Directory Entries API).
+ * `DataTransferItem.webkitGetAsEntry()`, the File and Directory Entries API), read in the worker.
  */
+import type { Image } from '../../src/image'
+import { siteWorker } from './site-worker'
 
 /** Files of a drop, folders included (walked recursively). Call synchronously from the drop handler. */
 export function filesFromDrop(event: DragEvent): Promise<File[]> {
@@ -44,4 +46,32 @@ export function niftiFile(files: File[]): File | undefined {
 export function downloadStem(label: string): string {
   const stem = label.replace(/\.nii(\.gz)?$/i, '').replace(/\.dcm$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '')
   return stem || 'ct'
+}
+
+export interface ReadScanOptions {
+  signal?: AbortSignal
+  onProgress?: (fraction: number, message: string) => void
+}
+
+/**
+ * Reads the reader's files in the worker: the NIfTI file if there is one, else the DICOM files as
+ * one series (the first series found). Returns the image, a label for it, and the first DICOM file
+ * (for a header inspector; null for NIfTI).
+ */
+export async function readScanFiles(files: File[], options: ReadScanOptions = {}): Promise<{ image: Image; label: string; firstDicom: File | null }> {
+  const { runInWorker } = siteWorker()
+  const { signal, onProgress } = options
+  const nifti = niftiFile(files)
+  if (nifti) {
+    onProgress?.(0.1, `Reading ${nifti.name}…`)
+    const image = await runInWorker('readNifti', [await nifti.arrayBuffer()], { signal, transfer: true })
+    return { image, label: nifti.name, firstDicom: null }
+  }
+  const dicom = scanCandidates(files)
+  onProgress?.(0.1, `Reading ${dicom.length} DICOM file(s)…`)
+  const image = await runInWorker('readDicomSeries', [dicom], {
+    signal,
+    onProgress: (f, m) => onProgress?.(0.1 + 0.9 * f, m ?? 'Decoding DICOM…'),
+  })
+  return { image, label: `${dicom.length} DICOM file(s) you opened`, firstDicom: dicom[0] ?? null }
 }
