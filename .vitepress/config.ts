@@ -51,7 +51,11 @@ export default defineConfig({
       alias: { 'med-imaging-primer': `${root}src/index.ts` },
     },
     worker: { format: 'es' },
-    optimizeDeps: { exclude: ['itk-wasm', '@itk-wasm/dicom', '@itk-wasm/image-io'] },
+    // Pre-bundle the CommonJS readers up front so the first visit does not reload the page.
+    optimizeDeps: {
+      include: ['fflate', 'dicom-parser', 'nifti-reader-js', 'plotly.js-dist-min'],
+      exclude: ['itk-wasm', '@itk-wasm/dicom', '@itk-wasm/image-io'],
+    },
     server: { fs: { allow: [root] } },
     build: { chunkSizeWarningLimit: 5000 },
   },
