@@ -7,6 +7,7 @@ import WindowLevelDemo from '../../demos/WindowLevelDemo.vue'
 import ClaheDemo from '../../demos/ClaheDemo.vue'
 import N4Demo from '../../demos/N4Demo.vue'
 import CtPipelineDemo from '../../demos/CtPipelineDemo.vue'
+import WhiteStripeDemo from '../../demos/WhiteStripeDemo.vue'
 import './custom.css'
 
 export default {
@@ -19,5 +20,6 @@ export default {
     app.component('ClaheDemo', ClaheDemo)
     app.component('N4Demo', N4Demo)
     app.component('CtPipelineDemo', CtPipelineDemo)
+    app.component('WhiteStripeDemo', WhiteStripeDemo)
   },
 } satisfies Theme
