@@ -8,21 +8,23 @@ import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
+import { fileURLToPath } from 'node:url'
 import { launchBrowser, openPage, startServer } from './support.mjs'
 
 let server, baseUrl, browser, page, context, log
 
-/** Colin27 (ch2bet) voxels, read independently of the library: NIfTI-1, uint8. */
-function readCh2bet() {
-  const bytes = gunzipSync(readFileSync(new URL('../../public/data/ch2bet.nii.gz', import.meta.url)))
+/** Colin27 voxels (ch2bet or ch2), read independently of the library: NIfTI-1, uint8. */
+function readUint8Nifti(name) {
+  const bytes = gunzipSync(readFileSync(new URL(`../../public/data/${name}`, import.meta.url)))
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   assert.equal(view.getInt32(0, true), 348, 'NIfTI-1 little-endian header')
-  assert.equal(view.getInt16(70, true), 2, 'ch2bet is uint8 (datatype 2)')
+  assert.equal(view.getInt16(70, true), 2, `${name} is uint8 (datatype 2)`)
   const n = [1, 2, 3].map((i) => view.getInt16(40 + 2 * i, true)).reduce((a, b) => a * b, 1)
-  const offset = view.getFloat32(108, true)
+  // A single-file .nii stores its voxels at vox_offset, at least 352 (ch2's header says 0).
+  const offset = Math.max(352, view.getFloat32(108, true))
   return bytes.subarray(offset, offset + n)
 }
-const voxels = readCh2bet()
+const voxels = readUint8Nifti('ch2bet.nii.gz')
 const count = (predicate) => {
   let c = 0
   for (let i = 0; i < voxels.length; i++) if (predicate(voxels[i])) c++
@@ -126,6 +128,30 @@ describe('5.1 White Stripe figure', () => {
     await page.waitForTimeout(200)
     assert.equal(await orange(), 0)
     await page.locator('[data-testid="ws-overlay"]').check()
+  })
+
+  it("reports a bad file and keeps the result; reads the reader's own head scan with R's above-the-mean foreground", async () => {
+    const before = await attr('ws-stripe-voxels')
+    await page.locator('[data-testid="ws-file"]').setInputFiles(fileURLToPath(new URL('../../public/data/bad/not-a-scan.nii.gz', import.meta.url)))
+    await page.locator('[data-testid="ws-error"]').waitFor({ timeout: 30_000 })
+    await waitReady()
+    assert.equal(await attr('ws-stripe-voxels'), before, 'the previous result is still shown')
+
+    // The unstripped Colin27 head, opened as the reader's own scan.
+    await page.locator('[data-testid="ws-file"]').setInputFiles(fileURLToPath(new URL('../../public/data/ch2.nii.gz', import.meta.url)))
+    await page.locator('[data-testid="ws-own-note"]').waitFor({ timeout: 60_000 })
+    await waitReady()
+    assert.equal(await page.locator('[data-testid="ws-error"]').count(), 0)
+    const head = readUint8Nifti('ch2.nii.gz')
+    let sum = 0
+    for (let i = 0; i < head.length; i++) sum += head[i]
+    const mean = sum / head.length
+    let above = 0
+    for (let i = 0; i < head.length; i++) if (head[i] > mean) above++
+    assert.equal(await attr('ws-foreground-voxels'), above, 'foreground = voxels above the mean')
+    const mode = await attr('ws-mode')
+    assert.ok((await attr('ws-stripe-range', 'data-low')) < mode && mode < (await attr('ws-stripe-range', 'data-high')))
+    assert.ok((await attr('ws-max-diff')) < 1e-3, 'the scanner setting still normalises away')
   })
 
   it('logs no console error and fetches nothing from another host', () => {
