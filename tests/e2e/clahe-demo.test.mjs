@@ -2,7 +2,7 @@
 // counts is checked against OpenCV's formula computed here.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { launchBrowser, openPage, startServer } from './support.mjs'
+import { launchBrowser, openPage, startServer, openChapterFigure } from './support.mjs'
 
 let server, baseUrl, browser, page, context, log
 
@@ -37,8 +37,7 @@ before(async () => {
   ;({ server, baseUrl } = await startServer())
   browser = await launchBrowser()
   ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch05/01-preprocessing', { waitUntil: 'load' })
-  await page.locator('[data-testid="clahe-demo"]').scrollIntoViewIfNeeded()
+  await openChapterFigure(page, baseUrl, 'clahe-demo')
   await waitReady()
 })
 after(async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
-import { launchBrowser, openPage, startServer } from './support.mjs'
+import { launchBrowser, openPage, startServer, openChapterFigure } from './support.mjs'
 
 const phantomIndex = JSON.parse(readFileSync(fileURLToPath(new URL('../../public/data/ct-thorax-phantom/index.json', import.meta.url)), 'utf8'))
 const geo = phantomIndex.geometry
@@ -58,8 +58,7 @@ before(async () => {
   ;({ server, baseUrl } = await startServer())
   browser = await launchBrowser()
   ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch05/01-preprocessing', { waitUntil: 'load' })
-  await demo().scrollIntoViewIfNeeded()
+  await openChapterFigure(page, baseUrl, 'ctp-demo')
   // The figure reads the phantom and runs the pipeline once on its own.
   assert.equal(await waitSettled(90_000), 'ready', await errorText())
 })

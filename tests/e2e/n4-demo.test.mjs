@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
-import { launchBrowser, openPage, startServer } from './support.mjs'
+import { launchBrowser, openPage, startServer, openChapterFigure } from './support.mjs'
 
 let server, baseUrl, browser, page, context, log
 
@@ -43,8 +43,7 @@ before(async () => {
   ;({ server, baseUrl } = await startServer())
   browser = await launchBrowser()
   ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch05/01-preprocessing', { waitUntil: 'load' })
-  await demo().scrollIntoViewIfNeeded()
+  await openChapterFigure(page, baseUrl, 'n4-demo')
   // Loading ends with a first N4 run at ITK's defaults.
   await page.waitForFunction(() => {
     const el = document.querySelector('[data-testid="n4-demo"]')

@@ -91,3 +91,18 @@ export async function openPage(browser, baseUrl) {
   })
   return { page, context, log }
 }
+
+/**
+ * Opens chapter 5.1 and brings one of its figures into view. The window/level viewer at the top
+ * loads eagerly; waiting for it first means no layout shift can move the figure out of view
+ * again before its lazy start notices it (figures start when scrolled near).
+ */
+export async function openChapterFigure(page, baseUrl, testId) {
+  await page.goto(baseUrl + '/ch05/01-preprocessing', { waitUntil: 'load' })
+  await page.waitForFunction(
+    () => ['ready', 'error'].includes(document.querySelector('[data-testid="wl-demo"]')?.getAttribute('data-state')),
+    null,
+    { timeout: 120_000 },
+  )
+  await page.locator(`[data-testid="${testId}"]`).scrollIntoViewIfNeeded()
+}

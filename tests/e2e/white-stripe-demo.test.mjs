@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
-import { launchBrowser, openPage, startServer } from './support.mjs'
+import { launchBrowser, openPage, startServer, openChapterFigure } from './support.mjs'
 
 let server, baseUrl, browser, page, context, log
 
@@ -51,8 +51,7 @@ before(async () => {
   ;({ server, baseUrl } = await startServer())
   browser = await launchBrowser()
   ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch05/01-preprocessing', { waitUntil: 'load' })
-  await page.locator('[data-testid="ws-demo"]').scrollIntoViewIfNeeded()
+  await openChapterFigure(page, baseUrl, 'ws-demo')
   await page.waitForFunction(() => document.querySelector('[data-testid="ws-demo"]')?.getAttribute('data-state') === 'ready' &&
     document.querySelector('[data-testid="ws-mode"]'), null, { timeout: 90_000 })
 })
