@@ -4,3 +4,4 @@ export { coefficientOfVariation, type CoefficientOfVariationOptions } from './co
 export { psnr, type PsnrOptions } from './psnr'
 export { ssim, type SsimOptions, type SsimResult } from './ssim'
 export { pearsonCorrelation, type PearsonCorrelationOptions } from './correlation'
+export { maxAbsoluteDifference, type MaxAbsoluteDifferenceOptions } from './max-absolute-difference'

@@ -9,7 +9,7 @@ import {
   n4BiasFieldCorrection, simulateBiasField,
   resample, resampleToSpacing,
   threshold, otsuThreshold, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
-  histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation,
+  histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation, maxAbsoluteDifference,
   runCtPipeline, clipHistograms,
 } from '../index'
 
@@ -20,7 +20,7 @@ export const operations = {
   n4BiasFieldCorrection, simulateBiasField,
   resample, resampleToSpacing,
   threshold, otsuThreshold, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
-  histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation,
+  histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation, maxAbsoluteDifference,
   runCtPipeline, clipHistograms,
 }
 
