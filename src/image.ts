@@ -194,17 +194,21 @@ export function assertScalar(image: Image, operation: string): void {
   }
 }
 
-/** Minimum and maximum of the pixel values (NaN ignored). */
-export function intensityRange(image: Image): { min: number; max: number } {
-  const data = pixelData(image)
+/** Minimum and maximum of a list of values (NaN ignored; Infinity/-Infinity when empty). */
+export function valueRange(values: ArrayLike<number>): { min: number; max: number } {
   let min = Infinity
   let max = -Infinity
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
     if (v < min) min = v
     if (v > max) max = v
   }
   return { min, max }
+}
+
+/** Minimum and maximum of the pixel values (NaN ignored). */
+export function intensityRange(image: Image): { min: number; max: number } {
+  return valueRange(pixelData(image))
 }
 
 /** Physical point (LPS, mm) of a continuous index. */

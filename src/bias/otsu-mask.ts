@@ -1,3 +1,5 @@
+import { valueRange } from '../image'
+
 /**
  * Otsu threshold exactly as ITK 5.2's OtsuThresholdImageFilter computes it (the mask N4's
  * command-line tools build when no mask is given: `OtsuThreshold(image, 0, 1, 200)` in the
@@ -12,13 +14,7 @@
 export function itkOtsuThreshold(values: ArrayLike<number>, numberOfHistogramBins = 200): number {
   const bins = numberOfHistogramBins
   if (!Number.isInteger(bins) || bins < 2) throw new Error(`Otsu threshold needs at least 2 histogram bins, got ${bins}`)
-  let min = Infinity
-  let max = -Infinity
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]
-    if (v < min) min = v
-    if (v > max) max = v
-  }
+  const { min, max } = valueRange(values)
   if (!(max > min)) throw new Error('Otsu threshold: the image is constant, there is nothing to separate')
   const upper = max + (max - min) / bins / 100
   const f = Math.fround

@@ -1,7 +1,7 @@
 /**
  * Modality LUT for CT: stored values to Hounsfield units.
  */
-import { assertScalar, imageLike, pixelData, type Image } from '../image'
+import { assertScalar, imageLike, pixelData, valueRange, type Image } from '../image'
 
 export interface HounsfieldOptions {
   /** Rescale Slope (0028,1053). Default 1. */
@@ -31,13 +31,7 @@ export function hounsfieldFromStored(image: Image, options: HounsfieldOptions = 
   const n = data.length
   let intOut = INTEGER_TYPES.has(image.imageType.componentType) && Number.isInteger(slope) && Number.isInteger(intercept)
   if (intOut) {
-    let min = Infinity
-    let max = -Infinity
-    for (let i = 0; i < n; i++) {
-      const v = data[i]
-      if (v < min) min = v
-      if (v > max) max = v
-    }
+    const { min, max } = valueRange(data)
     if (n > 0) {
       const a = min * slope + intercept
       const b = max * slope + intercept

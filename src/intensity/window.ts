@@ -1,7 +1,7 @@
 /**
  * Display windowing (window centre / width, "window/level") as DICOM PS3.3 C.11.2.1.2 defines it.
  */
-import { assertScalar, imageLike, pixelData, type Image, type Metadata, type NumericArray } from '../image'
+import { assertScalar, imageLike, pixelData, valueRange, type Image, type Metadata, type NumericArray } from '../image'
 
 /** VOI LUT Function (0028,1056): the three functions PS3.3 C.11.2.1.2 / C.11.2.1.3 define. */
 export type VoiLutFunction = 'LINEAR' | 'LINEAR_EXACT' | 'SIGMOID'
@@ -76,13 +76,7 @@ function lutRange(data: NumericArray): { min: number; max: number } | null {
   if (data instanceof Uint16Array) return { min: 0, max: 65535 }
   if (data instanceof Int32Array || data instanceof Uint32Array) {
     // Only worth it when the actual values span a small range.
-    let min = Infinity
-    let max = -Infinity
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i]
-      if (v < min) min = v
-      if (v > max) max = v
-    }
+    const { min, max } = valueRange(data)
     return max - min <= 1 << 20 && max - min < data.length ? { min, max } : null
   }
   return null

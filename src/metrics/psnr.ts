@@ -1,4 +1,4 @@
-import type { Image } from '../image'
+import { valueRange, type Image } from '../image'
 import { assertSameSize, scalarData } from './common'
 
 export interface PsnrOptions {
@@ -22,14 +22,8 @@ export function psnr(reference: Image, test: Image, options: PsnrOptions = {}): 
   assertSameSize(reference, test, op, 'test image')
   let range = options.dataRange
   if (range === undefined) {
-    let lo = Infinity
-    let hi = -Infinity
-    for (let i = 0; i < a.length; i++) {
-      const v = a[i]
-      if (v < lo) lo = v
-      if (v > hi) hi = v
-    }
-    range = hi - lo
+    const { min, max } = valueRange(a)
+    range = max - min
     if (!(range > 0)) throw new Error(`${op}: the reference image is constant (or NaN); give dataRange`)
   } else if (!(range > 0) || !Number.isFinite(range)) {
     throw new Error(`${op}: dataRange must be a finite number > 0, got ${range}`)

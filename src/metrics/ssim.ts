@@ -1,4 +1,4 @@
-import { imageLike, type Image } from '../image'
+import { imageLike, valueRange, type Image } from '../image'
 import { assertSameSize, scalarData } from './common'
 
 export interface SsimOptions {
@@ -135,13 +135,8 @@ export function ssim(a: Image, b: Image, options: SsimOptions = {}): SsimResult 
   }
   let range = options.dataRange
   if (range === undefined) {
-    let lo = Infinity
-    let hi = -Infinity
-    for (let i = 0; i < x.length; i++) {
-      if (x[i] < lo) lo = x[i]
-      if (x[i] > hi) hi = x[i]
-    }
-    range = hi - lo
+    const { min, max } = valueRange(x)
+    range = max - min
     if (!(range > 0)) throw new Error(`${op}: the first image is constant (or NaN); give dataRange`)
   } else if (!(range > 0) || !Number.isFinite(range)) {
     throw new Error(`${op}: dataRange must be a finite number > 0, got ${range}`)
