@@ -5,6 +5,7 @@
  * Display only: no processing here (that is the library's runCtPipeline, in the worker).
  */
 import type { Image, NumericArray } from '../../src/image'
+import { paintCanvas } from './canvas'
 
 export type Plane = 'axial' | 'coronal'
 
@@ -113,30 +114,26 @@ export interface Overlay {
 
 /** Draws 8-bit grey pixels with coloured mask overlays blended on top. */
 export function drawComposite(canvas: HTMLCanvasElement, gray: ArrayLike<number>, width: number, height: number, overlays: Overlay[]): void {
-  if (canvas.width !== width) canvas.width = width
-  if (canvas.height !== height) canvas.height = height
-  const ctx = canvas.getContext('2d', { willReadFrequently: true })
-  if (!ctx) throw new Error('This browser cannot draw on a canvas')
-  const img = ctx.createImageData(width, height)
-  const px = img.data
-  const n = width * height
-  for (let i = 0; i < n; i++) {
-    let r = gray[i]
-    let g = r
-    let b = r
-    for (const o of overlays) {
-      if (!o.mask[i]) continue
-      r += (o.rgb[0] - r) * o.alpha
-      g += (o.rgb[1] - g) * o.alpha
-      b += (o.rgb[2] - b) * o.alpha
+  paintCanvas(canvas, width, height, (img) => {
+    const px = img.data
+    const n = width * height
+    for (let i = 0; i < n; i++) {
+      let r = gray[i]
+      let g = r
+      let b = r
+      for (const o of overlays) {
+        if (!o.mask[i]) continue
+        r += (o.rgb[0] - r) * o.alpha
+        g += (o.rgb[1] - g) * o.alpha
+        b += (o.rgb[2] - b) * o.alpha
+      }
+      const p = i * 4
+      px[p] = r
+      px[p + 1] = g
+      px[p + 2] = b
+      px[p + 3] = 255
     }
-    const p = i * 4
-    px[p] = r
-    px[p + 1] = g
-    px[p + 2] = b
-    px[p + 3] = 255
-  }
-  ctx.putImageData(img, 0, 0)
+  })
 }
 
 /** Grey levels of a [0, 1] image (the pipeline's normalised output): 0 → black, 1 → white. */

@@ -2,6 +2,7 @@
  * Canvas painting for the White Stripe figure: a grey slice with a translucent colour overlay on
  * the voxels of a mask (the stripe), alpha-blended per pixel. Light per-frame work, run on the page.
  */
+import { paintCanvas, toByte } from './canvas'
 
 /**
  * Draws `values` (x fastest, row 0 at the top) windowed to [low, high] in grey, blending
@@ -18,28 +19,22 @@ export function drawGrayOverlay(
   rgb: [number, number, number],
   alpha: number,
 ): void {
-  if (canvas.width !== width) canvas.width = width
-  if (canvas.height !== height) canvas.height = height
-  const ctx = canvas.getContext('2d', { willReadFrequently: true })
-  if (!ctx) throw new Error('This browser cannot draw on a canvas')
-  const img = ctx.createImageData(width, height)
-  const rgba = new Uint32Array(img.data.buffer)
   const scale = high > low ? 255 / (high - low) : 0
   const keep = 1 - alpha
   const [r0, g0, b0] = [rgb[0] * alpha, rgb[1] * alpha, rgb[2] * alpha]
-  for (let i = 0; i < width * height; i++) {
-    let t = ((values[i] - low) * scale + 0.5) | 0
-    if (t < 0 || t !== t) t = 0
-    else if (t > 255) t = 255
-    // One 32-bit write per pixel (little-endian ABGR).
-    if (overlay && overlay[i]) {
-      const r = (t * keep + r0) | 0
-      const g = (t * keep + g0) | 0
-      const b = (t * keep + b0) | 0
-      rgba[i] = 0xff000000 | (b << 16) | (g << 8) | r
-    } else {
-      rgba[i] = 0xff000000 | (t << 16) | (t << 8) | t
+  paintCanvas(canvas, width, height, (img) => {
+    const rgba = new Uint32Array(img.data.buffer)
+    for (let i = 0; i < width * height; i++) {
+      const t = toByte(values[i], low, scale)
+      // One 32-bit write per pixel (little-endian ABGR).
+      if (overlay && overlay[i]) {
+        const r = (t * keep + r0) | 0
+        const g = (t * keep + g0) | 0
+        const b = (t * keep + b0) | 0
+        rgba[i] = 0xff000000 | (b << 16) | (g << 8) | r
+      } else {
+        rgba[i] = 0xff000000 | (t << 16) | (t << 8) | t
+      }
     }
-  }
-  ctx.putImageData(img, 0, 0)
+  })
 }
