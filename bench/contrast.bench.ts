@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeImage, type Image } from '../src/image'
 import { clahe, equalizeHistogram } from '../src/contrast/index'
-import { pythonReferenceMs, timeIt, type BenchRow } from './harness'
+import { pythonMedianMs, timeIt, type BenchRow } from './harness'
 import { referenceImage } from '../tests/unit/contrast/reference'
 
 /** Low-contrast gradient + noise, deterministic (xorshift), uint8, x fastest. */
@@ -26,19 +26,14 @@ function synthetic(nx: number, ny: number, nz = 1): Image {
 
 /** Median ms of an OpenCV call on the same pixels (read from a raw file), one thread. */
 function opencvMs(file: string, shape: number[], call: string, runs: number): number | undefined {
-  const script = `
-import sys, time, numpy as np, cv2
+  const setup = `
+import sys, numpy as np, cv2
 cv2.setNumThreads(1)
 img = np.fromfile(sys.argv[1], np.uint8).reshape(${JSON.stringify(shape)})
 c = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8))
 def run(): ${call}
-for _ in range(5): run()
-ts = []
-for _ in range(${runs}):
-    t = time.perf_counter(); run(); ts.append((time.perf_counter() - t) * 1000)
-print(float(np.median(ts)))
 `
-  return pythonReferenceMs(script, [file])
+  return pythonMedianMs(setup, [file], runs, 5)
 }
 
 export default async (): Promise<BenchRow[]> => {

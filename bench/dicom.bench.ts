@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readDicomSeries } from '../src/io/dicom'
-import { pythonReferenceMs, timeIt, type BenchRow } from './harness'
+import { pythonMedianMs, timeIt, type BenchRow } from './harness'
 
 const enc = new TextEncoder()
 
@@ -88,7 +88,7 @@ export function ctSlice(k: number, n: number, size: number): Uint8Array {
 }
 
 const PY_SERIES = `
-import sys, os, time, numpy as np, pydicom
+import sys, os, numpy as np, pydicom
 d = sys.argv[1]
 names = sorted(os.listdir(d))
 def run():
@@ -96,11 +96,13 @@ def run():
     dss.sort(key=lambda ds: float(ds.ImagePositionPatient[2]))
     vol = np.stack([ds.pixel_array for ds in dss])
     return vol * float(dss[0].RescaleSlope) + float(dss[0].RescaleIntercept)
-run()
-ts = []
-for _ in range(3):
-    t = time.perf_counter(); run(); ts.append((time.perf_counter() - t) * 1000)
-print(sorted(ts)[1])
+`
+
+const PY_ONE_FILE = `
+import sys, warnings, pydicom
+warnings.simplefilter('ignore')
+def run():
+    ds = pydicom.dcmread(sys.argv[1]); return ds.pixel_array * float(ds.RescaleSlope) + float(ds.RescaleIntercept)
 `
 
 export default async (): Promise<BenchRow[]> => {
@@ -119,7 +121,7 @@ export default async (): Promise<BenchRow[]> => {
       input: `synthetic CT ${size}×${size}×${n} int16, shuffled`,
       ms,
       reference: 'pydicom 2.3 dcmread+pixel_array+sort+rescale',
-      referenceMs: pythonReferenceMs(PY_SERIES, [dir]),
+      referenceMs: pythonMedianMs(PY_SERIES, [dir], 3),
       note: `out ${img.imageType.componentType} ${img.size.join('×')}`,
     })
   } finally {
@@ -132,19 +134,7 @@ export default async (): Promise<BenchRow[]> => {
     input: 'CT_small.dcm 128×128',
     ms: await timeIt(() => readDicomSeries([ct]), 20, 3),
     reference: 'pydicom 2.3 dcmread+pixel_array+rescale',
-    referenceMs: pythonReferenceMs(
-      `
-import sys, time, pydicom
-def run():
-    ds = pydicom.dcmread(sys.argv[1]); return ds.pixel_array * float(ds.RescaleSlope) + float(ds.RescaleIntercept)
-run()
-ts = []
-for _ in range(20):
-    t = time.perf_counter(); run(); ts.append((time.perf_counter() - t) * 1000)
-print(sorted(ts)[10])
-`,
-      [ctPath],
-    ),
+    referenceMs: pythonMedianMs(PY_ONE_FILE, [ctPath], 20),
   })
   const j2kPath = ctPath.replace('CT_small.dcm', '693_J2KI.dcm')
   const j2k = new Uint8Array(readFileSync(j2kPath))
@@ -153,20 +143,7 @@ print(sorted(ts)[10])
     input: '693_J2KI.dcm 512×512 JPEG 2000 (itk-wasm)',
     ms: await timeIt(() => readDicomSeries([j2k]), 5, 1),
     reference: 'pydicom 2.3 + Pillow/OpenJPEG',
-    referenceMs: pythonReferenceMs(
-      `
-import sys, time, warnings, pydicom
-warnings.simplefilter('ignore')
-def run():
-    ds = pydicom.dcmread(sys.argv[1]); return ds.pixel_array * float(ds.RescaleSlope) + float(ds.RescaleIntercept)
-run()
-ts = []
-for _ in range(5):
-    t = time.perf_counter(); run(); ts.append((time.perf_counter() - t) * 1000)
-print(sorted(ts)[2])
-`,
-      [j2kPath],
-    ),
+    referenceMs: pythonMedianMs(PY_ONE_FILE, [j2kPath], 5),
     note: 'includes loading the WASM pipeline on every call (Node)',
   })
   return rows

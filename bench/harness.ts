@@ -36,6 +36,23 @@ export async function timeIt(fn: () => unknown | Promise<unknown>, repeats = 5, 
 }
 
 /**
+ * Median wall time in ms of `run()` in a Debian python3 snippet: `setup` imports what it needs
+ * and defines `run()`; it is called `warmup` times, then timed `runs` times. Undefined when the
+ * reference is not installed.
+ */
+export function pythonMedianMs(setup: string, args: string[], runs: number, warmup = 1): number | undefined {
+  const timing = `
+import time as _time, statistics as _statistics
+for _ in range(${warmup}): run()
+_ts = []
+for _ in range(${runs}):
+    _t = _time.perf_counter(); run(); _ts.append((_time.perf_counter() - _t) * 1000)
+print(_statistics.median(_ts))
+`
+  return pythonReferenceMs(setup + '\n' + timing, args)
+}
+
+/**
  * Runs a Debian python3 snippet that prints a single number (ms) on its last line; returns it,
  * or undefined when the reference is not installed (the row then shows no ratio).
  */

@@ -9,20 +9,13 @@ import { join } from 'node:path'
 import { readImageNode } from '@itk-wasm/image-io'
 import { makeImage } from '../src/image'
 import { readNifti, readNiftiSync, writeNifti } from '../src/io/nifti'
-import { pythonReferenceMs, timeIt, type BenchRow } from './harness'
+import { pythonMedianMs, timeIt, type BenchRow } from './harness'
 
 const NIBABEL = `
-import sys, time
+import sys
 import nibabel as nib
 path = sys.argv[1]
-nib.load(path).get_fdata()
-ts = []
-for _ in range(5):
-    t0 = time.perf_counter()
-    nib.load(path).get_fdata()
-    ts.append((time.perf_counter() - t0) * 1000)
-ts.sort()
-print(ts[2])
+def run(): nib.load(path).get_fdata()
 `
 
 export default async function (): Promise<BenchRow[]> {
@@ -48,7 +41,7 @@ export default async function (): Promise<BenchRow[]> {
     const img = await readNifti(bytes)
     const ours = await timeIt(() => readNifti(bytes), 9, 2)
     const oursSync = await timeIt(() => readNiftiSync(bytes), 9, 2)
-    const nib = pythonReferenceMs(NIBABEL, [file])
+    const nib = pythonMedianMs(NIBABEL, [file], 5)
     const itk = await timeIt(() => readImageNode(file), 3)
     const itkImg = await readImageNode(file)
     let same = itkImg.data!.length === img.data!.length

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeImage, type Image } from '../src/image'
 import { resample, resampleToSpacing } from '../src/spatial/index'
-import { pythonReferenceMs, timeIt, type BenchRow } from './harness'
+import { pythonMedianMs, timeIt, type BenchRow } from './harness'
 
 /** Smooth "anatomy" + noise, deterministic (xorshift), int16, x fastest. */
 function synthetic(nx: number, ny: number, nz: number): Image {
@@ -29,19 +29,14 @@ function synthetic(nx: number, ny: number, nz: number): Image {
 
 /** Median ms of scipy.ndimage.affine_transform on the same voxels (arrays are z, y, x). */
 function scipyMs(file: string, shape: number[], outShape: number[], matrix: string, offset: string, order: number, runs: number): number | undefined {
-  const script = `
-import sys, time, numpy as np
+  const setup = `
+import sys, numpy as np
 from scipy import ndimage
 vol = np.fromfile(sys.argv[1], np.int16).reshape(${JSON.stringify(shape)})
 m = np.array(${matrix}, dtype=float)
 def run(): return ndimage.affine_transform(vol, m, offset=${offset}, output_shape=${JSON.stringify(outShape)}, order=${order}, mode='constant', cval=0.0, prefilter=${order > 1 ? 'True' : 'False'})
-run()
-ts = []
-for _ in range(${runs}):
-    t = time.perf_counter(); run(); ts.append((time.perf_counter() - t) * 1000)
-print(float(np.median(ts)))
 `
-  return pythonReferenceMs(script, [file])
+  return pythonMedianMs(setup, [file], runs)
 }
 
 export default async (): Promise<BenchRow[]> => {
