@@ -24,21 +24,26 @@ before(async () => {
   const port = await freePort()
   baseUrl = `http://127.0.0.1:${port}`
   // `vitepress dev` is what `npm run dev` runs after `npm run data` (done by the build step of npm test).
-  dev = spawn(process.execPath, ['node_modules/vitepress/bin/vitepress.js', 'dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`dev server did not start:\n${output}`)), 60_000)
-    const onData = (chunk) => {
-      output += chunk
-      if (output.includes(`:${port}`)) {
-        clearTimeout(timer)
-        resolve()
-      }
-    }
-    dev.stdout.on('data', onData)
-    dev.stderr.on('data', onData)
-    dev.on('exit', (code) => reject(new Error(`dev server exited with ${code}:\n${output}`)))
+  // Colours off: CI terminals may wrap the port number in ANSI codes. Readiness is judged by the
+  // server answering HTTP, not by the text it prints.
+  dev = spawn(process.execPath, ['node_modules/vitepress/bin/vitepress.js', 'dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
   })
+  let output = ''
+  let exited = null
+  dev.stdout.on('data', (chunk) => (output += chunk))
+  dev.stderr.on('data', (chunk) => (output += chunk))
+  dev.on('exit', (code) => (exited = code))
+  const deadline = Date.now() + 120_000
+  for (;;) {
+    if (exited !== null) throw new Error(`dev server exited with ${exited}:\n${output}`)
+    if (Date.now() > deadline) throw new Error(`dev server did not answer on ${baseUrl} within 120 s:\n${output}`)
+    const ok = await fetch(baseUrl + '/').then((r) => r.ok, () => false)
+    if (ok) break
+    await new Promise((r) => setTimeout(r, 250))
+  }
   browser = await launchBrowser()
 })
 after(async () => {
