@@ -1,11 +1,12 @@
-import { valueRange, type Image } from '../image'
-import { assertSameSize, scalarData } from './common'
+import type { Image } from '../image'
+import { assertSameSize, dataRangeFor, scalarData } from './common'
 
 export interface PsnrOptions {
   /**
-   * Peak value range R in PSNR = 10·log10(R² / MSE). Default: max − min of `reference`.
-   * (skimage instead defaults to the dtype's range for integer images, e.g. 255 for uint8,
-   * and refuses float images without data_range; pass dataRange to reproduce it.)
+   * Peak value range R in PSNR = 10·log10(R² / MSE). Default as skimage: the reference's
+   * dtype range (255 for uint8; dmax − dmin when it has negative values), 1 (or 2 with
+   * negative values) for float data within [−1, 1]; for other float data (e.g. Hounsfield
+   * units), where skimage raises, max − min of `reference`.
    */
   dataRange?: number
 }
@@ -20,14 +21,7 @@ export function psnr(reference: Image, test: Image, options: PsnrOptions = {}): 
   const a = scalarData(reference, op)
   const b = scalarData(test, op)
   assertSameSize(reference, test, op, 'test image')
-  let range = options.dataRange
-  if (range === undefined) {
-    const { min, max } = valueRange(a)
-    range = max - min
-    if (!(range > 0)) throw new Error(`${op}: the reference image is constant (or NaN); give dataRange`)
-  } else if (!(range > 0) || !Number.isFinite(range)) {
-    throw new Error(`${op}: dataRange must be a finite number > 0, got ${range}`)
-  }
+  const range = dataRangeFor(reference, a, options.dataRange, op)
   let ss = 0
   for (let i = 0; i < a.length; i++) {
     const d = a[i] - b[i]

@@ -1,8 +1,12 @@
-import { imageLike, valueRange, type Image } from '../image'
-import { assertSameSize, scalarData } from './common'
+import { imageLike, type Image } from '../image'
+import { assertSameSize, dataRangeFor, scalarData } from './common'
 
 export interface SsimOptions {
-  /** Dynamic range L of the pixel values (C1 = (K1·L)², C2 = (K2·L)²). Default: max − min of `a`. */
+  /**
+   * Dynamic range L of the pixel values (C1 = (K1·L)², C2 = (K2·L)²). Default as skimage for
+   * integer images: the dtype's dmax − dmin (255 for uint8, 65535 for int16); for float images,
+   * where current skimage requires data_range, max − min of `a`.
+   */
   dataRange?: number
   /** Default: 0.01. */
   K1?: number
@@ -103,8 +107,8 @@ function gaussianKernel(sigma: number, radius: number): Float64Array {
  * variances and covariance from an n-D Gaussian window (σ = 1.5, truncated at 3.5σ, i.e.
  * 11 voxels wide; 'reflect' borders), SSIM = ((2μaμb + C1)(2σab + C2)) / ((μa² + μb² + C1)(σa² + σb² + C2)),
  * averaged over the map without a border of half a window, exactly where skimage crops.
- * Computed in float64. Defaults: K1 0.01, K2 0.03, σ 1.5, dataRange = max − min of `a`
- * (skimage uses the dtype range for integer images and requires it for float ones).
+ * Computed in float64. Defaults: K1 0.01, K2 0.03, σ 1.5, dataRange = the dtype range of `a`
+ * for integer images (as skimage), max − min of `a` for float ones.
  */
 export function ssim(a: Image, b: Image, options: SsimOptions = {}): SsimResult {
   const op = 'ssim'
@@ -133,14 +137,7 @@ export function ssim(a: Image, b: Image, options: SsimOptions = {}): SsimResult 
   if (a.size.some((n) => n < win)) {
     throw new Error(`${op}: the ${win}-voxel window exceeds the image extent ${a.size.join('×')}; use a smaller sigma or winSize`)
   }
-  let range = options.dataRange
-  if (range === undefined) {
-    const { min, max } = valueRange(x)
-    range = max - min
-    if (!(range > 0)) throw new Error(`${op}: the first image is constant (or NaN); give dataRange`)
-  } else if (!(range > 0) || !Number.isFinite(range)) {
-    throw new Error(`${op}: dataRange must be a finite number > 0, got ${range}`)
-  }
+  const range = dataRangeFor(a, x, options.dataRange, op)
   const n = x.length
   const covNorm = options.useSampleCovariance ? win ** dim / (win ** dim - 1) : 1
   const ux = Float64Array.from(x)

@@ -80,10 +80,6 @@ for name, mask in [('ct', None), ('colin', 'colin_mask'), ('f64', None), ('colin
 for ref, test, dr in [('ct', 'ct_deg', 2063.0), ('ct', 'ct_deg', 4095.0), ('colin', 'colin_deg', 255.0), ('colin', 'colin_deg', 200.5)]:
     v = peak_signal_noise_ratio(arrays[ref], arrays[test], data_range=dr)
     cases.append({'kind': 'psnr', 'input': D[ref], 'test': D[test], 'options': {'dataRange': dr}, 'value': float(v)})
-# skimage's own default for uint8 (255) equals ours when the reference spans 0..255: record both.
-cases.append({'kind': 'psnr-default', 'input': D['colin'], 'test': D['colin_deg'],
-              'value': float(10 * np.log10(float(colin.max() - colin.min()) ** 2 / np.mean((colin.astype(float) - colin_deg) ** 2)))})
-
 # skimage.metrics.structural_similarity, computed in float64
 for ref, test, opts, full in [
     ('ct', 'ct_deg', {'dataRange': 2063.0}, True),
@@ -116,6 +112,24 @@ for ref, test, opts, full in [
     else:
         m = structural_similarity(a, b, **kw)
         cases.append({'kind': 'ssim', 'input': D[ref], 'test': D[test], 'options': opts, 'value': float(m)})
+
+# skimage's default data_range (no data_range given), on integer and float inputs.
+# New arrays come after every earlier use of rng so the older fixtures stay byte-identical.
+unit = rng.random((30, 40))                      # float64 in [0, 1): skimage PSNR uses 1
+signed_unit = rng.random((30, 40)) * 2 - 1       # float64 in [-1, 1): skimage PSNR uses 2
+ct_pos = (ct.astype(np.int32) + 1024).clip(0, None).astype(np.int16)   # int16, no negative value
+ct_pos_deg = (ct_deg.astype(np.int32) + 1024).clip(0, None).astype(np.int16)
+arrays.update(unit=unit, unit_deg=np.clip(unit + rng.normal(0, 0.05, unit.shape), 0, 1), signed_unit=signed_unit,
+              signed_unit_deg=np.clip(signed_unit + rng.normal(0, 0.05, unit.shape), -1, 1), ct_pos=ct_pos, ct_pos_deg=ct_pos_deg)
+for k in ['unit', 'unit_deg', 'signed_unit', 'signed_unit_deg', 'ct_pos', 'ct_pos_deg']:
+    D[k] = save(k, arrays[k])
+for ref, test in [('colin', 'colin_deg'), ('ct', 'ct_deg'), ('ct_pos', 'ct_pos_deg'), ('unit', 'unit_deg'), ('signed_unit', 'signed_unit_deg')]:
+    v = peak_signal_noise_ratio(arrays[ref], arrays[test])
+    cases.append({'kind': 'psnr-default', 'input': D[ref], 'test': D[test], 'value': float(v)})
+# SSIM's default for integer images is the dtype's dmax - dmin (float images: we use max - min).
+for ref, test in [('colin', 'colin_deg'), ('ct', 'ct_deg')]:
+    m = structural_similarity(arrays[ref], arrays[test], gaussian_weights=True, sigma=1.5, use_sample_covariance=False)
+    cases.append({'kind': 'ssim', 'input': D[ref], 'test': D[test], 'options': {}, 'value': float(m)})
 
 with open(os.path.join(HERE, 'cases.json'), 'w') as f:
     json.dump(cases, f, indent=1)

@@ -58,7 +58,7 @@ describe('psnr vs skimage.metrics.peak_signal_noise_ratio', () => {
     it(name(c), () => close(psnr(image(c.input), image(c.test!), c.options), c.value!))
   }
   for (const c of all.filter((c) => c.kind === 'psnr-default')) {
-    it(`default data range = max − min of the reference: ${name(c)}`, () => close(psnr(image(c.input), image(c.test!)), c.value!))
+    it(`skimage's default data range: ${name(c)}`, () => close(psnr(image(c.input), image(c.test!)), c.value!))
   }
   it('is +Infinity for identical images', () => {
     const c = all.find((c) => c.kind === 'psnr')!
@@ -100,11 +100,22 @@ describe('errors', () => {
     expect(() => histogram(a, { maskImage: makeImage([12, 12]) })).toThrow(/mask is empty/)
     expect(() => coefficientOfVariation(a, { maskImage: b })).toThrow(/mask is 12×11/)
     expect(() => histogram(makeImage([2, 2], { data: Float32Array.of(1, NaN, 2, 3) }))).toThrow(/NaN/)
-    expect(() => psnr(makeImage([3, 3]), makeImage([3, 3]))).toThrow(/constant/)
+    const flat = makeImage([3, 3], { data: new Float32Array(9).fill(5) })
+    expect(() => psnr(flat, flat)).toThrow(/constant/)
     expect(() => psnr(a, a, { dataRange: -1 })).toThrow(/dataRange/)
   })
   it('ignores NaN outside an explicit range like numpy', () => {
     const r = histogram(makeImage([2, 2], { data: Float32Array.of(1, NaN, 2, 3) }), { bins: 2, min: 0, max: 4 })
     expect(Array.from(r.counts)).toEqual([1, 2])
+  })
+})
+
+describe('default data range for data skimage refuses', () => {
+  it('uses max − min of the reference for float data outside [−1, 1] (e.g. Hounsfield units)', () => {
+    const a = makeImage([12, 12], { data: Float32Array.from({ length: 144 }, (_, i) => i * 10 - 500) })
+    const b = makeImage([12, 12], { data: Float32Array.from({ length: 144 }, (_, i) => i * 10 - 500 + (i % 3) - 1) })
+    const mse = 96 / 144
+    close(psnr(a, b), 10 * Math.log10(1430 ** 2 / mse))
+    close(ssim(a, b).mssim, ssim(a, b, { dataRange: 1430 }).mssim, 1e-12)
   })
 })
