@@ -10,7 +10,7 @@ export const DICOM_MAX_BYTES = 2 ** 31 - 1
  * (checked before allocating; an allocation the browser refuses is reported the same way).
  */
 export function allocateVolume(type: ComponentType, count: number, rows: number, columns: number, slices: number): TypedArray {
-  const bytesPer = type === 'uint8' ? 1 : type === 'int16' || type === 'uint16' ? 2 : 4
+  const bytesPer = type === 'uint8' || type === 'int8' ? 1 : type === 'int16' || type === 'uint16' ? 2 : type === 'float64' || type === 'int64' || type === 'uint64' ? 8 : 4
   const bytes = count * bytesPer
   const what = `${columns}×${rows}×${slices} ${type} (${(bytes / 2 ** 20).toFixed(0)} MiB)`
   if (bytes > DICOM_MAX_BYTES) {

@@ -1,5 +1,5 @@
 /**
- * Decoding compressed DICOM (JPEG, JPEG-LS, JPEG 2000, RLE, …) with itk-wasm's GDCM-based
+ * Decoding compressed DICOM (JPEG, JPEG-LS, JPEG 2000, …) with itk-wasm's GDCM-based
  * `readImageDicomFileSeries` (browser) / `readImageDicomFileSeriesNode` (Node).
  */
 import type { Image as ItkImage } from 'itk-wasm'

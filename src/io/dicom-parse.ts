@@ -112,18 +112,20 @@ function hasDicmPrefix(bytes: Uint8Array): boolean {
 }
 
 /**
- * Deflated Explicit VR Little Endian (PS3.5 §A.5): the data set after the file meta group is a raw
- * deflate stream. Inflated with fflate and parsed at its place behind the unchanged meta group, so
- * element offsets of both refer to one array. (dicom-parser's own inflater hook re-parses the
- * preamble as elements, so it is not used.)
+ * Parses the data set behind the file meta group of `bytes` (whose meta group starts at 132) into
+ * one DataSet with the meta elements, little endian, explicit or implicit VR. `body` replaces the
+ * bytes after the meta group (the inflated stream of a deflated file), so element offsets of meta
+ * and data set refer to one array.
  */
-function parseDeflated(bytes: Uint8Array): DataSet {
+function parseBehindMeta(bytes: Uint8Array, explicit: boolean, body?: Uint8Array): DataSet {
   const meta = dicomParser.readPart10Header(bytes) as DataSet & { position: number }
   const pos = meta.position
-  const inflated = inflateSync(bytes.subarray(pos))
-  const full = new Uint8Array(pos + inflated.length)
-  full.set(bytes.subarray(0, pos), 0)
-  full.set(inflated, pos)
+  let full = bytes
+  if (body) {
+    full = new Uint8Array(pos + body.length)
+    full.set(bytes.subarray(0, pos), 0)
+    full.set(body, pos)
+  }
   const DataSetCtor = (dicomParser as unknown as { DataSet: new (p: unknown, b: Uint8Array, e: Record<string, Element>) => DataSet }).DataSet
   const elements: Record<string, Element> = {}
   for (const k in meta.elements) elements[k] = meta.elements[k]
@@ -131,11 +133,39 @@ function parseDeflated(bytes: Uint8Array): DataSet {
   ds.warnings = []
   const stream = new dicomParser.ByteStream(dicomParser.littleEndianByteArrayParser, full, pos)
   try {
-    dicomParser.parseDicomDataSetExplicit(ds, stream, full.length)
+    if (explicit) dicomParser.parseDicomDataSetExplicit(ds, stream, full.length)
+    else dicomParser.parseDicomDataSetImplicit(ds, stream, full.length, { vrCallback: implicitVr } as unknown as Parameters<typeof dicomParser.parseDicomDataSetImplicit>[3])
   } catch (e) {
     throw { exception: e, dataSet: ds }
   }
   return ds
+}
+
+/**
+ * Deflated Explicit VR Little Endian (PS3.5 §A.5): the data set after the file meta group is a raw
+ * deflate stream, inflated with fflate. (dicom-parser's own inflater hook re-parses the preamble
+ * as elements, so it is not used.)
+ */
+function parseDeflated(bytes: Uint8Array): DataSet {
+  const pos = (dicomParser.readPart10Header(bytes) as DataSet & { position: number }).position
+  return parseBehindMeta(bytes, true, inflateSync(bytes.subarray(pos)))
+}
+
+/**
+ * Whether the first data-set element behind the meta group of a little-endian file is written
+ * with explicit VR (bytes 4–5 a valid VR), or null when it cannot tell. Some writers label an
+ * implicit-VR data set with an explicit-VR (or compressed) transfer syntax or the reverse;
+ * pydicom checks the first element and follows what it finds, and so do we.
+ */
+function bodyLooksExplicit(bytes: Uint8Array): boolean | null {
+  let pos: number
+  try {
+    pos = (dicomParser.readPart10Header(bytes) as DataSet & { position: number }).position
+  } catch {
+    return null
+  }
+  if (pos + 8 > bytes.length) return null
+  return VALID_VRS.has(String.fromCharCode(bytes[pos + 4], bytes[pos + 5]))
 }
 
 /** End of the last complete top-level element of a (partial) data set. */
@@ -214,9 +244,18 @@ export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
     ...(hasMeta ? {} : { TransferSyntaxUID: transferSyntaxUID }),
   }
   let dataSet: DataSet
+  // Set when the data set's VR encoding contradicts the meta group's transfer syntax.
+  let actualExplicit: boolean | null = null
   try {
-    if (hasMeta && metaTransferSyntax(bytes) === TS_DEFLATED_LE) dataSet = parseDeflated(bytes)
-    else dataSet = dicomParser.parseDicom(bytes, options as unknown as Parameters<typeof dicomParser.parseDicom>[1])
+    const metaTs = hasMeta ? metaTransferSyntax(bytes) : ''
+    if (metaTs === TS_DEFLATED_LE) dataSet = parseDeflated(bytes)
+    else {
+      const looksExplicit = hasMeta && metaTs !== '' && metaTs !== TS_EXPLICIT_BE ? bodyLooksExplicit(bytes) : null
+      if (looksExplicit !== null && looksExplicit !== (metaTs !== TS_IMPLICIT_LE)) {
+        actualExplicit = looksExplicit
+        dataSet = parseBehindMeta(bytes, looksExplicit)
+      } else dataSet = dicomParser.parseDicom(bytes, options as unknown as Parameters<typeof dicomParser.parseDicom>[1])
+    }
   } catch (e) {
     const err = e as { exception?: unknown; dataSet?: DataSet } | string | Error
     const partial = typeof err === 'object' && err !== null && 'dataSet' in err ? err.dataSet : undefined
@@ -224,7 +263,7 @@ export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
     if (partial) {
       const ts = hasMeta ? (partial.string('x00020010') ?? '').replace(/\0/g, '').trim() : transferSyntaxUID
       const le = ts !== TS_EXPLICIT_BE
-      const explicit = ts !== TS_IMPLICIT_LE
+      const explicit = actualExplicit ?? ts !== TS_IMPLICIT_LE
       const trunc = truncationError(name, partial, partial.byteArray as Uint8Array, le, explicit)
       if (trunc) throw trunc
     }
@@ -244,7 +283,7 @@ export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
     transferSyntaxUID,
     hasMeta,
     littleEndian: transferSyntaxUID !== TS_EXPLICIT_BE,
-    explicitVR: transferSyntaxUID !== TS_IMPLICIT_LE,
+    explicitVR: actualExplicit ?? transferSyntaxUID !== TS_IMPLICIT_LE,
   }
 }
 

@@ -1,8 +1,21 @@
 /**
- * Decoding of uncompressed (native) DICOM pixel data, PS3.5 §8.1 and PS3.3 C.7.6.3.1.
+ * Decoding of uncompressed (native) DICOM pixel data, PS3.5 §8.1 and PS3.3 C.7.6.3.1, and of
+ * RLE Lossless frames (decoded to native bytes first, dicom-rle.ts).
  */
 import { DicomError } from './dicom-errors'
+import { TS_RLE, decodeRleFrame } from './dicom-rle'
 import type { FileInfo } from './dicom-slices'
+
+/** Where frame `frame`'s native bytes are: the file itself, or a decoded RLE frame (little endian, interleaved). */
+function frameSource(file: FileInfo, frame: number): { bytes: Uint8Array; start: number; le: boolean; planar: boolean } {
+  if (file.parsed.transferSyntaxUID === TS_RLE) return { bytes: decodeRleFrame(file, frame), start: 0, le: true, planar: false }
+  return {
+    bytes: file.parsed.byteArray,
+    start: file.pixel!.dataOffset + frame * frameBytes(file),
+    le: file.parsed.littleEndian,
+    planar: file.samplesPerPixel === 3 && file.planarConfiguration === 1,
+  }
+}
 
 /** Bytes of one frame's pixel data (Rows × Columns × SamplesPerPixel × BitsAllocated/8). */
 export function frameBytes(file: FileInfo): number {
@@ -22,6 +35,7 @@ export function checkNativePixelFormat(file: FileInfo): void {
     throw new DicomError('UNSUPPORTED_PIXEL_FORMAT', `${name}: SamplesPerPixel ${file.samplesPerPixel} is not supported (1 or 3)`)
   }
   const px = file.pixel!
+  if (file.parsed.transferSyntaxUID === TS_RLE) return // fragments are checked frame by frame
   const need = frameBytes(file) * file.frames
   const have = Math.min(px.length, file.parsed.byteArray.length - px.dataOffset)
   if (have < need) {
@@ -40,11 +54,9 @@ export function checkNativePixelFormat(file: FileInfo): void {
  * and DCMTK do (PS3.5 §8.1.1: only the BitsStored bits ending at HighBit are the pixel value).
  */
 export function decodeStoredFrame(file: FileInfo, frame: number, out: Float64Array): void {
-  const bytes = file.parsed.byteArray
-  const le = file.parsed.littleEndian
+  const { bytes, start, le, planar } = frameSource(file, frame)
   const ba = file.bitsAllocated
   const n = file.rows * file.columns * file.samplesPerPixel
-  const start = file.pixel!.dataOffset + frame * frameBytes(file)
   const view = new DataView(bytes.buffer, bytes.byteOffset + start, n * (ba >> 3))
   const signed = file.pixelRepresentation === 1
   const shift = file.highBit + 1 - file.bitsStored
@@ -81,7 +93,7 @@ export function decodeStoredFrame(file: FileInfo, frame: number, out: Float64Arr
     }
   }
   // Planar configuration 1 (RRR…GGG…BBB…): reorder to pixel-interleaved.
-  if (file.samplesPerPixel === 3 && file.planarConfiguration === 1) {
+  if (planar) {
     const plane = file.rows * file.columns
     const tmp = out.slice(0, n)
     for (let p = 0; p < plane; p++) {
@@ -103,9 +115,9 @@ export function storedFrameView(file: FileInfo, frame: number): Int8Array | Uint
   if (!file.parsed.littleEndian && ba !== 8) return null
   // Typed arrays read the platform's byte order; DICOM little endian matches all current platforms.
   if (ba !== 8 && !LITTLE_ENDIAN_PLATFORM) return null
-  const bytes = file.parsed.byteArray
+  const { bytes, start } = frameSource(file, frame)
   const n = file.rows * file.columns
-  const at = bytes.byteOffset + file.pixel!.dataOffset + frame * frameBytes(file)
+  const at = bytes.byteOffset + start
   const signed = file.pixelRepresentation === 1
   if (ba === 8) return signed ? new Int8Array(bytes.buffer, at, n) : new Uint8Array(bytes.buffer, at, n)
   if (at % (ba >> 3) !== 0) return null

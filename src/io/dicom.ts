@@ -4,16 +4,20 @@
  *
  * Uncompressed transfer syntaxes (implicit/explicit VR little endian, explicit VR big endian,
  * deflated explicit VR little endian, and files without a file meta header) are parsed with
- * dicom-parser and decoded here; every other transfer syntax (JPEG, JPEG-LS, JPEG 2000, RLE, …) is
- * decoded by itk-wasm's GDCM build (`@itk-wasm/dicom`), with the same geometry and the same
- * Hounsfield-unit convention. In a browser, call {@link configureItkWasm} first so that itk-wasm
+ * dicom-parser and decoded here, and so is RLE Lossless (PS3.5 Annex G, dicom-rle.ts); every other
+ * transfer syntax (JPEG, JPEG-LS, JPEG 2000, …) is decoded by itk-wasm's GDCM build
+ * (`@itk-wasm/dicom`), with the same geometry and the same Hounsfield-unit convention. A data set
+ * whose VR encoding contradicts its transfer syntax is read as pydicom reads it (the first
+ * element decides). In a browser, call {@link configureItkWasm} first so that itk-wasm
  * loads its pipelines from the site, not from a CDN.
  */
 import { allocateData, makeImage, type ComponentType, type Image, type Metadata, type TypedArray } from '../image'
 import { DicomError } from './dicom-errors'
 import { allocateVolume } from './dicom-allocate'
 import { decodeWithItkWasm } from './dicom-itk-wasm'
-import { NATIVE_TRANSFER_SYNTAXES, parseDicomBytes, type ParsedDicom } from './dicom-parse'
+import { NATIVE_TRANSFER_SYNTAXES, TS_IMPLICIT_LE, parseDicomBytes, type ParsedDicom } from './dicom-parse'
+import { rewrapForDecoder } from './dicom-rewrap'
+import { TS_RLE } from './dicom-rle'
 import { checkNativePixelFormat, decodeStoredFrame, storedFrameView } from './dicom-pixels'
 import { cross, dot, nums, readFileInfo, readFrames, str, type FileInfo, type FrameInfo } from './dicom-slices'
 import { describeTransferSyntax, sopClassName } from './dicom-tags'
@@ -314,8 +318,11 @@ function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, prog
   const scratch = new Float64Array(perFrame)
   const nz = sorted.length
   if (components === 3) {
-    // Colour: stored values, no Modality LUT (PS3.3 C.11.1 applies to grayscale only).
-    const data = allocateVolume(file0.bitsAllocated === 8 ? 'uint8' : file0.bitsAllocated === 16 ? 'uint16' : 'float32', perFrame * nz, file0.rows, file0.columns, nz)
+    // Colour: stored values, no Modality LUT (PS3.3 C.11.1 applies to grayscale only), in the
+    // integer type of the stored samples.
+    const signed = file0.pixelRepresentation === 1
+    const type: ComponentType = file0.bitsAllocated === 8 ? (signed ? 'int8' : 'uint8') : file0.bitsAllocated === 16 ? (signed ? 'int16' : 'uint16') : signed ? 'int32' : 'uint32'
+    const data = allocateVolume(type, perFrame * nz, file0.rows, file0.columns, nz)
     for (let z = 0; z < nz; z++) {
       options.signal?.throwIfAborted()
       decodeStoredFrame(sorted[z].file, sorted[z].frame, scratch)
@@ -363,7 +370,7 @@ interface ItkWasmReason {
  */
 function itkWasmReason(f: FileInfo): ItkWasmReason | null {
   const ts = f.parsed.transferSyntaxUID
-  if (!NATIVE_TRANSFER_SYNTAXES.has(ts)) return { code: 'UNSUPPORTED_TRANSFER_SYNTAX', what: `transfer syntax ${describeTransferSyntax(ts)}` }
+  if (!NATIVE_TRANSFER_SYNTAXES.has(ts) && ts !== TS_RLE) return { code: 'UNSUPPORTED_TRANSFER_SYNTAX', what: `transfer syntax ${describeTransferSyntax(ts)}` }
   const pi = f.photometricInterpretation
   if (f.bitsAllocated === 1 || pi.startsWith('YBR') || pi === 'PALETTE COLOR') {
     return { code: 'UNSUPPORTED_PIXEL_FORMAT', what: `pixel format ${pi}, BitsAllocated ${f.bitsAllocated}` }
@@ -383,11 +390,15 @@ async function decodeCompressed(sorted: FrameInfo[], options: ReadDicomSeriesOpt
   const file0 = sorted[0].file
   let decoded
   try {
-    decoded = await decodeWithItkWasm(files.map((f) => ({ name: names.get(f)!, bytes: f.parsed.sourceBytes })), { webWorker: options.webWorker })
+    // A data set whose VR encoding contradicts its transfer syntax is re-wrapped: GDCM refuses it.
+    const bytesFor = (p: ParsedDicom) => (p.hasMeta && p.littleEndian && p.explicitVR !== (p.transferSyntaxUID !== TS_IMPLICIT_LE) ? rewrapForDecoder(p) : p.sourceBytes)
+    decoded = await decodeWithItkWasm(files.map((f) => ({ name: names.get(f)!, bytes: bytesFor(f.parsed) })), { webWorker: options.webWorker })
   } catch (e) {
     if (e instanceof Error && (e.name === 'ItkWasmConfigError' || e.name === 'AbortError')) throw e
-    const why = e instanceof Error ? e.message : String(e)
-    throw new DicomError(reason.code, `${file0.parsed.name}: ${reason.what} could not be decoded by itk-wasm (GDCM): ${why.trim().split('\n').slice(-3).join(' ')}`)
+    const why = (e instanceof Error ? e.message : String(e)).trim()
+    // A C++ exception reaches JavaScript as a bare pointer value: say what it means instead.
+    const detail = /^\d*$/.test(why) ? 'the decoder rejected the compressed pixel data (corrupt or non-conformant stream)' : why.split('\n').slice(-3).join(' ')
+    throw new DicomError(reason.code, `${file0.parsed.name}: ${reason.what} could not be decoded by itk-wasm (GDCM): ${detail}`)
   }
   const img = decoded.image
   const components = img.imageType.components
@@ -536,7 +547,7 @@ export async function readDicomSeries(files: DicomInput[], options: ReadDicomSer
     options.onProgress?.(1, 'decoded')
   }
   const f0 = geo.sorted[0].file
-  const metadata = buildMetadata(series, geo, native ? 'native (dicom-parser)' : 'itk-wasm (GDCM)', skipped)
+  const metadata = buildMetadata(series, geo, native ? (f0.parsed.transferSyntaxUID === TS_RLE ? 'native RLE (PS3.5 Annex G)' : 'native (dicom-parser)') : 'itk-wasm (GDCM)', skipped)
   return makeImage([f0.columns, f0.rows, geo.sorted.length], {
     data: decodedData.data,
     components: decodedData.components,

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { indexToPhysicalPoint, type Image } from '../../../src/image'
-import { DicomError, listDicomSeries, readDicomSeries, transferSyntaxName } from '../../../src/io/dicom'
+import { DicomError, listDicomSeries, readDicomHeader, readDicomSeries, transferSyntaxName } from '../../../src/io/dicom'
 
 const REF = join(__dirname, '../../reference/io/dicom')
 
@@ -28,16 +28,16 @@ interface Expected {
   origin: number[]
   direction: number[]
   componentType: string
-  binDtype: 'int16' | 'float32'
+  binDtype: 'int16' | 'float32' | 'float64'
   sortedFiles: string[]
   photometricInterpretation: string
 }
 
-function expected(name: string): { meta: Expected; values: Float32Array | Int16Array } {
+function expected(name: string): { meta: Expected; values: Float32Array | Int16Array | Float64Array } {
   const meta = JSON.parse(readFileSync(join(REF, 'expected', name + '.json'), 'utf8')) as Expected
   const b = readFileSync(join(REF, 'expected', name + '.bin'))
   const ab = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)
-  return { meta, values: meta.binDtype === 'int16' ? new Int16Array(ab) : new Float32Array(ab) }
+  return { meta, values: meta.binDtype === 'int16' ? new Int16Array(ab) : meta.binDtype === 'float64' ? new Float64Array(ab) : new Float32Array(ab) }
 }
 
 function checkGeometry(img: Image, meta: Expected): void {
@@ -300,6 +300,76 @@ describe('series selection', () => {
   })
 })
 
+describe('RLE Lossless, decoded natively (PS3.5 Annex G)', () => {
+  it('MR_small_RLE: exact pixels and geometry, the same volume as the uncompressed original', async () => {
+    const { meta, values } = expected('MR_small_RLE')
+    const img = await readDicomSeries([fileOf('MR_small_RLE.dcm')])
+    checkGeometry(img, meta)
+    expect(img.metadata.get('Decoder')).toBe('native RLE (PS3.5 Annex G)')
+    expect(img.imageType.componentType).toBe(meta.componentType)
+    expect(maxAbsDiff(img, values)).toBe(0)
+    const raw = await readDicomSeries([fileOf('MR_small.dcm')])
+    expect(Array.from(img.data as Int16Array)).toEqual(Array.from(raw.data as Int16Array))
+  })
+
+  it('series_oblique_rle: 5 shuffled RLE slices sort and decode exactly like the uncompressed series', async () => {
+    const { meta, values } = expected('series_oblique_rle')
+    const img = await readDicomSeries(meta.files.map(fileOf))
+    checkGeometry(img, meta)
+    expect(img.metadata.get('Decoder')).toBe('native RLE (PS3.5 Annex G)')
+    expect(img.metadata.get('SourceFiles')).toEqual(meta.sortedFiles)
+    expect(maxAbsDiff(img, values)).toBe(0)
+    const plain = await readDicomSeries(expected('series_oblique').meta.files.map(fileOf))
+    expect(Array.from(img.data as Int16Array)).toEqual(Array.from(plain.data as Int16Array))
+  })
+
+  for (const [name, type] of [['SC_rgb_rle_16bit_2frame', 'uint16'], ['SC_rgb_rle_32bit', 'uint32']] as const) {
+    it(`${name}: RGB ${type} samples (segments most significant byte first) equal pydicom exactly`, async () => {
+      const { meta, values } = expected(name)
+      const img = await readDicomSeries([fileOf(name + '.dcm')])
+      expect(img.size).toEqual(meta.size)
+      expect(img.imageType.components).toBe(3)
+      expect(img.imageType.componentType).toBe(type)
+      expect(maxAbsDiff(img, values)).toBe(0)
+    })
+  }
+
+  it('a cut RLE fragment or a wrong segment count gives a specific error', async () => {
+    const b = new Uint8Array(readFileSync(join(REF, 'files/MR_small_RLE.dcm')))
+    // Cut inside the last segment, and fix up lengths so only the RLE data is short.
+    const parsed = await errorOf(readDicomSeries([b.slice(0, b.length - 2000).buffer]))
+    expect(parsed.code).toBe('TRUNCATED')
+    // Two segments (16 bits) declared as one: find the RLE header (segment count 2, first offset 64).
+    let at = -1
+    for (let i = 0; i + 8 < b.length; i++) {
+      if (b[i] === 2 && b[i + 1] === 0 && b[i + 2] === 0 && b[i + 3] === 0 && b[i + 4] === 64 && b[i + 5] === 0) {
+        at = i
+        break
+      }
+    }
+    expect(at).toBeGreaterThan(0)
+    const bad = b.slice()
+    bad[at] = 1
+    const e = await errorOf(readDicomSeries([bad.buffer]))
+    expect(e.code).toBe('UNSUPPORTED_PIXEL_FORMAT')
+    expect(e.message).toMatch(/1 segment\(s\) but 1 sample\(s\) of 16 bits need 2/)
+  })
+})
+
+describe('a data set whose VR encoding contradicts its transfer syntax', () => {
+  it('SC_rgb_jpeg (meta says JPEG Baseline, explicit VR; data set is implicit VR) reads like pydicom', async () => {
+    const { meta, values } = expected('SC_rgb_jpeg')
+    const img = await readDicomSeries([fileOf('SC_rgb_jpeg.dcm')])
+    expect(img.size).toEqual(meta.size)
+    expect(img.imageType.components).toBe(3)
+    expect(img.metadata.get('Decoder')).toBe('itk-wasm (GDCM)')
+    expect(maxAbsDiff(img, values)).toBe(0)
+    const tags = readDicomHeader(bufferOf('SC_rgb_jpeg.dcm'))
+    const rows = tags.find((t) => t.tag === '(0028,0010)')
+    expect(rows?.value).toBe('256')
+  })
+})
+
 describe('compressed transfer syntaxes through itk-wasm (GDCM)', () => {
   it('693_J2KI (JPEG 2000 lossy): geometry exact, HU within 1 of pydicom+Pillow/OpenJPEG', async () => {
     const { meta, values } = expected('693_J2KI')
@@ -310,7 +380,7 @@ describe('compressed transfer syntaxes through itk-wasm (GDCM)', () => {
     expect(maxAbsDiff(img, values)).toBeLessThanOrEqual(1)
   })
 
-  for (const name of ['MR_small_RLE', 'MR_small_jpeg_ls_lossless']) {
+  for (const name of ['MR_small_jpeg_ls_lossless']) {
     it(`${name} (lossless): exact pixels and geometry`, async () => {
       const { meta, values } = expected(name)
       const img = await readDicomSeries([fileOf(name + '.dcm')])
@@ -323,15 +393,19 @@ describe('compressed transfer syntaxes through itk-wasm (GDCM)', () => {
     })
   }
 
-  it('series_oblique_rle: 5 shuffled RLE slices sort and decode exactly like the uncompressed series', async () => {
-    const { meta, values } = expected('series_oblique_rle')
-    const img = await readDicomSeries(meta.files.map(fileOf))
-    checkGeometry(img, meta)
-    expect(img.metadata.get('Decoder')).toBe('itk-wasm (GDCM)')
-    expect(img.metadata.get('SourceFiles')).toEqual(meta.sortedFiles)
-    expect(maxAbsDiff(img, values)).toBe(0)
-    const plain = await readDicomSeries(expected('series_oblique').meta.files.map(fileOf))
-    expect(Array.from(img.data as Int16Array)).toEqual(Array.from(plain.data as Int16Array))
+  it('JPGExtended (12-bit JPEG, process 2/4): the same pixels as DCMTK dcmdjpeg', async () => {
+    const meta = JSON.parse(readFileSync(join(REF, 'expected/JPGExtended.json'), 'utf8')) as { size: number[]; sum: number; indexSum: number; min: number; max: number }
+    const img = await readDicomSeries([fileOf('JPGExtended.dcm')])
+    expect(img.size).toEqual(meta.size)
+    const d = img.data as Int16Array
+    let sum = 0
+    let indexSum = 0
+    for (let i = 0; i < d.length; i++) {
+      sum += d[i]
+      indexSum += d[i] * i
+    }
+    expect(sum).toBe(meta.sum)
+    expect(indexSum).toBe(meta.indexSum)
   })
 
   it('a JPEG 2000 stream GDCM cannot decode gives an error naming the transfer syntax', async () => {

@@ -39,6 +39,7 @@ import subprocess
 import numpy as np
 import pydicom
 from pydicom.uid import ImplicitVRLittleEndian, generate_uid
+from pydicom.pixel_data_handlers.util import apply_modality_lut
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FILES = os.path.join(HERE, 'files')
@@ -340,18 +341,19 @@ def expected_enhanced(case, name, stored=None, write_bin=True):
         json.dump(meta, f, indent=1)
 
 
-def expected_colour(case, name, convert_from=None):
-    """Colour image: RGB pixel-interleaved values (converted from YBR with pydicom when asked)."""
+def expected_colour(case, name, convert_from=None, bin_dtype='float32', component_type='uint8'):
+    """Colour image: RGB pixel-interleaved values (converted from YBR with pydicom when asked).
+    bin_dtype float64 for 32-bit samples, which float32 cannot hold exactly."""
     from pydicom.pixel_data_handlers.util import convert_color_space
     ds = pydicom.dcmread(path(name))
     a = ds.pixel_array
     if convert_from:
         a = convert_color_space(a, convert_from, 'RGB')
     a = a.reshape((-1,) + a.shape[-3:]) if a.ndim == 4 else a[None]
-    a.astype('<f4').tofile(os.path.join(OUT, case + '.bin'))
+    a.astype('<f8' if bin_dtype == 'float64' else '<f4').tofile(os.path.join(OUT, case + '.bin'))
     ipp = ds.get('ImagePositionPatient')
     meta = dict(case=case, files=[name], size=[int(a.shape[2]), int(a.shape[1]), int(a.shape[0])],
-                components=3, binDtype='float32', sortedFiles=[name], componentType='uint8',
+                components=3, binDtype=bin_dtype, sortedFiles=[name], componentType=component_type,
                 photometricInterpretation=str(ds.PhotometricInterpretation),
                 origin=[float(v) for v in ipp] if ipp else [0.0, 0.0, 0.0])
     with open(os.path.join(OUT, case + '.json'), 'w') as f:
@@ -363,6 +365,20 @@ def jpeg_ls_stored(name):
     tmp = '/tmp/_dicom_ref_jls.dcm'
     subprocess.run(['dcmdjpls', path(name), tmp], check=True)
     return stored_values(pydicom.dcmread(tmp))
+
+
+def expected_dcmdjpeg_checksums(case, name):
+    """12-bit JPEG (Extended, process 2/4): pydicom here cannot decode it (Pillow is 8-bit only), so
+    DCMTK's dcmdjpeg decodes it and pydicom reads the result. Only checksums are kept (the volume
+    is 512 KB as int16)."""
+    tmp = '/tmp/_dicom_ref_jpeg12.dcm'
+    subprocess.run(['dcmdjpeg', path(name), tmp], check=True)
+    ds = pydicom.dcmread(tmp)
+    flat = apply_modality_lut(ds.pixel_array, ds).astype(np.float64).ravel()
+    meta = dict(case=case, files=[name], size=[int(ds.Columns), int(ds.Rows), 1], sum=float(flat.sum()),
+                indexSum=float((flat * np.arange(flat.size)).sum()), min=float(flat.min()), max=float(flat.max()))
+    with open(os.path.join(OUT, case + '.json'), 'w') as f:
+        json.dump(meta, f, indent=1)
 
 
 # ---------------------------------------------------------------- headers
@@ -440,6 +456,13 @@ def main():
     expected_enhanced('liver_1frame', 'liver_1frame.dcm', write_bin=False)
     expected_colour('SC_rgb_small_odd', 'SC_rgb_small_odd.dcm')
     expected_colour('SC_ybr_full_422_uncompressed', 'SC_ybr_full_422_uncompressed.dcm', 'YBR_FULL')
+    # RLE Lossless colour, decoded natively (PS3.5 Annex G): 16-bit with two frames, and 32-bit.
+    expected_colour('SC_rgb_rle_16bit_2frame', 'SC_rgb_rle_16bit_2frame.dcm', component_type='uint16')
+    expected_colour('SC_rgb_rle_32bit', 'SC_rgb_rle_32bit.dcm', bin_dtype='float64', component_type='uint32')
+    # Meta group says JPEG Baseline (explicit VR) but the data set is implicit VR: pydicom notices
+    # and reads it (Pillow decodes the JPEG); DCMTK and GDCM refuse the file as it is.
+    expected_colour('SC_rgb_jpeg', 'SC_rgb_jpeg.dcm')
+    expected_dcmdjpeg_checksums('JPGExtended', 'JPGExtended.dcm')
     for name in ['CT_small.dcm', 'MR_small_bigendian.dcm', 'MR_small_implicit.dcm', 'image_dfl.dcm', 'rtplan.dcm',
                  'test-SR.dcm', 'CT_small_no_meta.dcm', 'ExplVR_BigEndNoMeta.dcm']:
         header_reference(name)
