@@ -7,7 +7,7 @@ import { assertScalar, pixelData, type Image } from '../image'
 import { itkOtsuThreshold } from '../bias/otsu-mask'
 
 export interface OtsuOptions {
-  /** Histogram bins. Default 200 (ITK's N4 examples, SimpleITK's OtsuThreshold default is 128). */
+  /** Histogram bins. Default 128, as ITK's OtsuThresholdImageFilter and SimpleITK's OtsuThreshold (the N4 mask uses 200). */
   numberOfHistogramBins?: number
   /** Only voxels where the mask is non-zero take part. Default: every voxel. */
   maskImage?: Image
@@ -29,5 +29,5 @@ function maskedValues(image: Image, mask: Image | undefined, operation: string):
 
 /** The threshold; voxels strictly above it form Otsu's upper class. */
 export function otsuThreshold(image: Image, options: OtsuOptions = {}): number {
-  return itkOtsuThreshold(maskedValues(image, options.maskImage, 'otsuThreshold'), options.numberOfHistogramBins ?? 200)
+  return itkOtsuThreshold(maskedValues(image, options.maskImage, 'otsuThreshold'), options.numberOfHistogramBins ?? 128)
 }

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { makeImage } from '../../../src/image'
 import { otsuThreshold } from '../../../src/segment/otsu'
@@ -45,5 +48,27 @@ describe('otsuThreshold', () => {
     const image = makeImage([4, 1], { data: Float32Array.from([1, 2, 3, 4]) })
     expect(() => otsuThreshold(image, { maskImage: makeImage([4, 1], { componentType: 'uint8' }) })).toThrow(/mask is empty/)
     expect(() => otsuThreshold(image, { maskImage: makeImage([3, 1], { componentType: 'uint8' }) })).toThrow(/3 voxels, the image 4/)
+  })
+})
+
+describe('otsuThreshold vs ITK 5.2 OtsuThresholdImageFilter (tests/reference/segment/make-otsu-reference.py)', () => {
+  interface Desc { file: string; dtype: 'int16' | 'uint8' | 'float32'; size: number[] }
+  const dir = fileURLToPath(new URL('../../reference/segment/', import.meta.url))
+  const ctors = { int16: Int16Array, uint8: Uint8Array, float32: Float32Array }
+  const load = (d: Desc) => {
+    const b = gunzipSync(readFileSync(dir + 'data/' + d.file))
+    const data = new ctors[d.dtype](b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))
+    return makeImage(d.size.length === 2 ? [...d.size, 1] : d.size, { data })
+  }
+  const cases = JSON.parse(readFileSync(dir + 'otsu-cases.json', 'utf8')) as { input: Desc; mask: Desc | null; bins: number; threshold: number }[]
+  for (const c of cases) {
+    it(`${c.input.file} ${c.mask ? 'masked ' : ''}${c.bins} bins`, () => {
+      const t = otsuThreshold(load(c.input), { numberOfHistogramBins: c.bins, maskImage: c.mask ? load(c.mask) : undefined })
+      expect(Math.abs(t - c.threshold)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(c.threshold)))
+    })
+  }
+  it("defaults to ITK's 128 bins", () => {
+    const c = cases.find((c) => c.bins === 128 && !c.mask)!
+    expect(otsuThreshold(load(c.input))).toBe(otsuThreshold(load(c.input), { numberOfHistogramBins: 128 }))
   })
 })
