@@ -3,10 +3,12 @@
  * pydicom's CT_small.dcm, against pydicom 2.3's dcmread + pixel_array (+ sort + rescale) on the
  * same files.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readDicomSeries } from '../src/io/dicom'
+import { concatBytes } from '../src/io/dicom-rewrap'
 import { pythonMedianMs, timeIt, type BenchRow } from './harness'
 
 const enc = new TextEncoder()
@@ -39,20 +41,11 @@ function us(n: number): Uint8Array {
   return new Uint8Array(new Uint16Array([n]).buffer)
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
-}
 
 /** A CT slice as a Part-10 file (explicit VR little endian), pixel values a smooth pattern in HU + 1024. */
 export function ctSlice(k: number, n: number, size: number): Uint8Array {
   const sop = `1.2.826.0.1.3680043.8.498.9.${k + 1}`
-  const meta = concat([
+  const meta = concatBytes([
     element(0x0002, 0x0001, 'OB', new Uint8Array([0, 1])),
     element(0x0002, 0x0002, 'UI', '1.2.840.10008.5.1.4.1.1.2'),
     element(0x0002, 0x0003, 'UI', sop),
@@ -61,7 +54,7 @@ export function ctSlice(k: number, n: number, size: number): Uint8Array {
   const groupLength = element(0x0002, 0x0000, 'UL', new Uint8Array(new Uint32Array([meta.length]).buffer))
   const px = new Int16Array(size * size)
   for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) px[y * size + x] = ((x * 7 + y * 3 + k * 11) % 2000) - 1000 + 1024
-  const ds = concat([
+  const ds = concatBytes([
     element(0x0008, 0x0016, 'UI', '1.2.840.10008.5.1.4.1.1.2'),
     element(0x0008, 0x0018, 'UI', sop),
     element(0x0008, 0x0060, 'CS', 'CT'),
@@ -84,7 +77,7 @@ export function ctSlice(k: number, n: number, size: number): Uint8Array {
   ])
   const preamble = new Uint8Array(132)
   preamble.set(enc.encode('DICM'), 128)
-  return concat([preamble, groupLength, meta, ds])
+  return concatBytes([preamble, groupLength, meta, ds])
 }
 
 const PY_SERIES = `
@@ -96,6 +89,16 @@ def run():
     dss.sort(key=lambda ds: float(ds.ImagePositionPatient[2]))
     vol = np.stack([ds.pixel_array for ds in dss])
     return vol * float(dss[0].RescaleSlope) + float(dss[0].RescaleIntercept)
+`
+
+const PY_COMPRESS_RLE = `
+import sys, os, pydicom
+from pydicom.uid import RLELossless
+src, dst = sys.argv[1], sys.argv[2]
+os.makedirs(dst)
+for n in sorted(os.listdir(src)):
+    if n.endswith('.dcm'):
+        ds = pydicom.dcmread(os.path.join(src, n)); ds.compress(RLELossless); ds.save_as(os.path.join(dst, n))
 `
 
 const PY_ONE_FILE = `
@@ -114,6 +117,10 @@ export default async (): Promise<BenchRow[]> => {
   const dir = mkdtempSync(join(tmpdir(), 'dicom-bench-'))
   try {
     files.forEach((f, i) => writeFileSync(join(dir, `s${String(i).padStart(3, '0')}.dcm`), f))
+    // The same series RLE Lossless compressed by pydicom, for the native RLE decoder.
+    const rleDir = join(dir, 'rle')
+    execFileSync('/usr/bin/python3', ['-c', PY_COMPRESS_RLE, dir, rleDir])
+    const rleFiles = readdirSync(rleDir).sort().map((f) => new Uint8Array(readFileSync(join(rleDir, f))))
     const ms = await timeIt(() => readDicomSeries(files), 3, 1)
     const img = await readDicomSeries(files)
     rows.push({
@@ -123,6 +130,15 @@ export default async (): Promise<BenchRow[]> => {
       reference: 'pydicom 2.3 dcmread+pixel_array+sort+rescale',
       referenceMs: pythonMedianMs(PY_SERIES, [dir], 3),
       note: `out ${img.imageType.componentType} ${img.size.join('×')}`,
+    })
+    const rleImg = await readDicomSeries(rleFiles)
+    rows.push({
+      operation: 'readDicomSeries',
+      input: `the same series, RLE Lossless (native decoder)`,
+      ms: await timeIt(() => readDicomSeries(rleFiles), 3, 1),
+      reference: 'pydicom 2.3 (numpy RLE handler)',
+      referenceMs: pythonMedianMs(PY_SERIES, [rleDir], 3),
+      note: `identical to uncompressed: ${rleImg.data.every((v, i) => v === img.data[i])}`,
     })
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -17,14 +17,19 @@ const KEPT_TAGS = [
 // Explicit-VR VRs with a 4-byte length (PS3.5 §7.1.2).
 const LONG = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'UC', 'UN', 'UR', 'UT', 'SV', 'UV'])
 
-class Writer {
-  private chunks: Uint8Array[] = []
-  length = 0
-  push(bytes: Uint8Array): void {
-    this.chunks.push(bytes)
-    this.length += bytes.length
-  }
-  header(tag: number, vr: string, length: number): void {
+interface ByteWriter {
+  push(bytes: Uint8Array): void
+  /** An explicit-VR little-endian element header. */
+  header(tag: number, vr: string, length: number): void
+  /** A header and its value, padded to even length (UI and OB with NUL, text with a space). */
+  element(tag: number, vr: string, value: Uint8Array): void
+  bytes(): Uint8Array
+}
+
+function byteWriter(): ByteWriter {
+  const chunks: Uint8Array[] = []
+  const push = (bytes: Uint8Array) => void chunks.push(bytes)
+  const header = (tag: number, vr: string, length: number) => {
     const long = LONG.has(vr)
     const b = new Uint8Array(long ? 12 : 8)
     const v = new DataView(b.buffer)
@@ -34,19 +39,18 @@ class Writer {
     b[5] = vr.charCodeAt(1)
     if (long) v.setUint32(8, length, true)
     else v.setUint16(6, length, true)
-    this.push(b)
+    push(b)
   }
-  element(tag: number, vr: string, value: Uint8Array): void {
-    const padded = value.length % 2 ? concat([value, Uint8Array.of(vr === 'UI' || vr === 'OB' ? 0 : 0x20)]) : value
-    this.header(tag, vr, padded.length)
-    this.push(padded)
+  const element = (tag: number, vr: string, value: Uint8Array) => {
+    const padded = value.length % 2 ? concatBytes([value, Uint8Array.of(vr === 'UI' || vr === 'OB' ? 0 : 0x20)]) : value
+    header(tag, vr, padded.length)
+    push(padded)
   }
-  bytes(): Uint8Array {
-    return concat(this.chunks)
-  }
+  return { push, header, element, bytes: () => concatBytes(chunks) }
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+/** The parts, one after another, in one new array. */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   let o = 0
   for (const p of parts) {
@@ -68,7 +72,7 @@ export function rewrapForDecoder(parsed: ParsedDicom): Uint8Array {
   const src = parsed.byteArray
   const els = parsed.dataSet.elements
   const raw = (el: Element) => src.subarray(el.dataOffset, el.dataOffset + el.length)
-  const body = new Writer()
+  const body = byteWriter()
   for (const tag of KEPT_TAGS) {
     const el = els['x' + tag.toString(16).padStart(8, '0')]
     if (!el || el.length === undefined || el.length === 0xffffffff) continue
@@ -86,7 +90,7 @@ export function rewrapForDecoder(parsed: ParsedDicom): Uint8Array {
       body.element(tag, (parsed.dataSet.uint16('x00280100') ?? 16) > 8 ? 'OW' : 'OB', raw(pixels))
     }
   }
-  const meta = new Writer()
+  const meta = byteWriter()
   meta.element(0x00020001, 'OB', Uint8Array.of(0, 1))
   for (const [tag, key] of [[0x00020002, 'x00020002'], [0x00020003, 'x00020003']] as const) {
     const el = els[key] ?? els[key === 'x00020002' ? 'x00080016' : 'x00080018']
@@ -94,7 +98,7 @@ export function rewrapForDecoder(parsed: ParsedDicom): Uint8Array {
   }
   meta.element(0x00020010, 'UI', ascii(parsed.transferSyntaxUID))
   const metaBytes = meta.bytes()
-  const group = new Writer()
+  const group = byteWriter()
   group.push(new Uint8Array(128))
   group.push(ascii('DICM'))
   const len = new Uint8Array(4)
