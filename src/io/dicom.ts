@@ -277,6 +277,14 @@ function computeGeometry(frames: FrameInfo[]): Geometry {
       dz = fallbackZ ?? 1
       sliceSpacingSource = fallbackZ !== undefined ? 'SpacingBetweenSlices/SliceThickness (all positions equal)' : 'none (1 mm assumed)'
     }
+  } else if (sorted.length === 1) {
+    // One slice: ITK/GDCM (GDCMImageIO, ITK 5.4) take SpacingBetweenSlices, else 1 mm. SliceThickness
+    // is the thickness of the slab, not a distance between slices, so it is not used.
+    dz = first.spacingBetweenSlices ?? 1
+    sliceSpacingSource = first.spacingBetweenSlices !== undefined ? 'SpacingBetweenSlices' : 'none (1 mm, as ITK)'
+    if (first.spacingBetweenSlices === undefined && first.sliceThickness !== undefined) {
+      notes.push(`single slice without SpacingBetweenSlices: z spacing 1 mm as ITK; the slice is ${first.sliceThickness} mm thick (SliceThickness)`)
+    }
   } else {
     dz = fallbackZ ?? 1
     sliceSpacingSource = first.spacingBetweenSlices !== undefined ? 'SpacingBetweenSlices' : first.sliceThickness !== undefined ? 'SliceThickness' : 'none (1 mm assumed)'

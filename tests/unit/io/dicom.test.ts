@@ -3,11 +3,12 @@
  * pixels and geometry come from tests/reference/io/dicom/make-reference.py, which computes the ITK
  * geometry from the tags on its own.
  */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { indexToPhysicalPoint, type Image } from '../../../src/image'
 import { DicomError, listDicomSeries, readDicomHeader, readDicomSeries, transferSyntaxName } from '../../../src/io/dicom'
+import { readImageDicomFileSeriesNode } from '@itk-wasm/dicom'
 
 const REF = join(__dirname, '../../reference/io/dicom')
 
@@ -172,11 +173,14 @@ describe('readDicomSeries: uncompressed transfer syntaxes vs pydicom', () => {
     expect(String(img.metadata.get('ReaderNotes'))).toMatch(/DoseGridScaling .* not applied/)
   })
 
-  it('single slice: 3D image with z = 1, spacing from SpacingBetweenSlices/SliceThickness', async () => {
+  it('single slice: 3D image with z = 1, z spacing SpacingBetweenSlices or else 1 mm as ITK (never SliceThickness)', async () => {
     const img = await readDicomSeries([bufferOf('MR_small.dcm')])
     expect(img.size).toEqual([64, 64, 1])
-    expect(img.spacing[2]).toBeCloseTo(0.8, 12) // SliceThickness; MR_small has no SpacingBetweenSlices
-    expect(img.metadata.get('SliceSpacingSource')).toBe('SliceThickness')
+    expect(img.spacing[2]).toBe(1) // MR_small has SliceThickness 0.8 but no SpacingBetweenSlices
+    expect(img.metadata.get('SliceSpacingSource')).toBe('none (1 mm, as ITK)')
+    expect(String(img.metadata.get('ReaderNotes'))).toMatch(/0\.8 mm thick/)
+    const ct = await readDicomSeries([bufferOf('CT_small.dcm')])
+    expect(ct.spacing[2]).toBe(5) // SpacingBetweenSlices
   })
 
   it('accepts ArrayBuffer, Uint8Array and Blob inputs alike', async () => {
@@ -472,4 +476,34 @@ describe('transferSyntaxName', () => {
     expect(transferSyntaxName('1.2.840.10008.1.2.5')).toBe('RLE Lossless')
     expect(transferSyntaxName('1.2.3')).toBe('Unknown transfer syntax')
   })
+})
+
+describe('geometry vs ITK 5.4 (itk-wasm GDCM series reader, the same files in our slice order)', () => {
+  // Cases ITK reads differently on purpose, or not at all:
+  const differs: Record<string, string> = {
+    MR_enhanced_3frames: 'ITK ignores the functional groups of enhanced multi-frame (spacing 1, origin 0)',
+    series_nopos: 'no positions: ITK uses 1 mm, we use SpacingBetweenSlices',
+    series_tilt: "gantry tilt: ITK divides the first-to-last distance, we take it along the slice normal",
+    CT_small_no_meta: 'GDCM cannot read a data set without file meta',
+    MR_small_32bit_masked: 'GDCM fails on this 32-bit file',
+    SC_rgb_jpeg: 'GDCM refuses the mislabelled VR encoding',
+    rtdose: 'GDCM fails (memory access out of bounds)',
+  }
+  const cases = readdirSync(join(REF, 'expected')).filter((f) => f.endsWith('.json') && !f.startsWith('header-')).map((f) => f.replace('.json', ''))
+  for (const c of cases.filter((c) => !(c in differs))) {
+    it(c, async () => {
+      const meta = JSON.parse(readFileSync(join(REF, 'expected', c + '.json'), 'utf8')) as Expected
+      const files = (meta.sortedFiles ?? meta.files).map((f) => {
+        const dir = meta.files[0].includes('/') ? meta.files[0].split('/')[0] + '/' : ''
+        return join(REF, 'files', f.includes('/') ? f : dir + f)
+      })
+      const itk = (await readImageDicomFileSeriesNode({ inputImages: files, singleSortedSeries: true })).outputImage
+      const ours = await readDicomSeries(files.map((p) => new Uint8Array(readFileSync(p))))
+      expect(ours.size).toEqual(itk.size)
+      for (const key of ['spacing', 'origin'] as const) {
+        Array.from(itk[key]).forEach((v, i) => expect(Math.abs(ours[key][i] - v)).toBeLessThan(1e-5))
+      }
+      Array.from(itk.direction as unknown as ArrayLike<number>).forEach((v, i) => expect(Math.abs(Number(ours.direction[i]) - v)).toBeLessThan(1e-6))
+    })
+  }
 })

@@ -25,7 +25,8 @@ Run from the repository root:  /usr/bin/python3 tests/reference/io/dicom/make-re
    int16 when every value is an integer in int16 range, which is exact and half the size; dtype in json).
    Geometry is computed here independently from the tags, following ITK/GDCM: sort by
    dot(ImagePositionPatient, row x col), spacing [PixelSpacing[1], PixelSpacing[0], mean slice
-   distance | SpacingBetweenSlices | SliceThickness | 1], direction columns [row, col, normal].
+   distance | SpacingBetweenSlices | SliceThickness | 1; one slice: SpacingBetweenSlices | 1 as ITK],
+   direction columns [row, col, normal].
    Pixel values are pydicom's pixel_array, with bits above BitsStored masked and the sign extended
    (pydicom 2.3's numpy handler does not mask; GDCM and DCMTK do), then value * slope + intercept.
 3. expected/header-<file>.json: pydicom's element list (file meta + data set, nested sequences).
@@ -273,7 +274,10 @@ def expected_volume(case, names, decoded=None):
     else:
         if len(frames) > 1:
             frames.sort(key=lambda f: int(f['inst']))
-        dz = ds0.get('SpacingBetweenSlices', ds0.get('SliceThickness'))
+            dz = ds0.get('SpacingBetweenSlices', ds0.get('SliceThickness'))
+        else:
+            # One slice: SpacingBetweenSlices, else 1 mm, as ITK 5.4's GDCMImageIO (SliceThickness unused).
+            dz = ds0.get('SpacingBetweenSlices')
         dz = float(dz) if dz not in (None, '') else 1.0
     ps = ds0.get('PixelSpacing')
     ps = [float(v) for v in ps] if ps is not None else [1.0, 1.0]
@@ -324,7 +328,7 @@ def expected_enhanced(case, name, stored=None, write_bin=True):
     if n > 1:
         dz = float(np.mean(np.diff([f[0] for f in frames])))
     else:
-        dz = float(fg(ds, 0, 'PixelMeasuresSequence', 'SpacingBetweenSlices') or fg(ds, 0, 'PixelMeasuresSequence', 'SliceThickness') or 1)
+        dz = float(fg(ds, 0, 'PixelMeasuresSequence', 'SpacingBetweenSlices') or 1)
     vol = np.stack([f[2] for f in frames])
     integer_rescale = all(f[3] == 1 and float(f[4]).is_integer() for f in frames)
     pixel_type = 'int16' if integer_rescale and vol.min() >= -32768 and vol.max() <= 32767 else 'float32'
