@@ -28,7 +28,10 @@ async function waitReady(timeout = 90_000) {
   }
 }
 
-/** Hovers voxel (x, y); returns the value the viewer reads out and the canvas grey drawn there. */
+/**
+ * Hovers view pixel (x, y) (canvas pixel: the voxel itself in the phantom's axial view); returns
+ * the value the viewer reads out and the canvas grey drawn there.
+ */
 async function probe(x, y) {
   const canvas = page.locator('[data-testid="wl-canvas"]')
   await canvas.scrollIntoViewIfNeeded()
@@ -40,7 +43,7 @@ async function probe(x, y) {
   const readout = page.locator('[data-testid="wl-readout"]')
   await page.waitForFunction(([x, y]) => {
     const r = document.querySelector('[data-testid="wl-readout"]')
-    return r?.getAttribute('data-visible') === 'true' && +r.getAttribute('data-x') === x && +r.getAttribute('data-y') === y
+    return r?.getAttribute('data-visible') === 'true' && +r.getAttribute('data-u') === x && +r.getAttribute('data-v') === y
   }, [x, y])
   const value = Number(await readout.getAttribute('data-value'))
   const grey = await readGrey(x, y)
