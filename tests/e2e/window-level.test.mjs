@@ -3,6 +3,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
+import { inflateSync } from 'node:zlib'
 import { launchBrowser, openPage, startServer } from './support.mjs'
 
 let server, baseUrl, browser, page, context, log
@@ -57,6 +58,24 @@ async function readGrey(x, y) {
     const d = c.getContext('2d').getImageData(x, y, 1, 1).data
     return d[0]
   }, [x, y])
+}
+
+/**
+ * The grey the screen shows at page pixel (x, y), from a 1×1 screenshot: the canvas as
+ * displayed, after zoom, pan and whatever lies on top of it.
+ */
+async function screenGrey(x, y) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+  const png = await page.screenshot({ clip: { x, y, width: 1, height: 1 } })
+  // PNG chunks: length, type, data, CRC. With no neighbours every PNG row filter leaves the bytes
+  // as they are, so the first byte after the filter byte is the red sample.
+  const idat = []
+  for (let off = 8; off < png.length; ) {
+    const length = png.readUInt32BE(off)
+    if (png.toString('ascii', off + 4, off + 8) === 'IDAT') idat.push(png.subarray(off + 8, off + 8 + length))
+    off += 12 + length
+  }
+  return inflateSync(Buffer.concat(idat))[1]
 }
 
 async function setNumber(testId, value) {
@@ -175,11 +194,206 @@ describe('5.1 window/level viewer on the thorax phantom', () => {
   })
 })
 
+describe('5.1 viewer: planes, zoom, pan, keys, invert', () => {
+  let geometry
+  const stage = () => page.locator('[data-testid="wl-stage"]')
+  const canvas = () => page.locator('[data-testid="wl-canvas"]')
+  const viewState = () => stage().evaluate((s) => ({ zoom: +s.dataset.zoom, panX: +s.dataset.panX, panY: +s.dataset.panY }))
+  const readoutAttrs = () => page.locator('[data-testid="wl-readout"]').evaluate((r) =>
+    Object.fromEntries(['u', 'v', 'x', 'y', 'z', 'value'].map((k) => [k, Number(r.getAttribute(`data-${k}`))])))
+  const sliceIndex = async () => Number(await page.locator('[data-testid="wl-slice-slider"]').inputValue())
+
+  async function selectPlane(plane, height) {
+    await page.locator('[data-testid="wl-plane"]').selectOption(plane)
+    await page.waitForFunction((h) => document.querySelector('[data-testid="wl-canvas"]')?.height === h, height)
+  }
+
+  /** Ctrl+wheel `notches` times (negative deltaY: zoom in) with the cursor at (x, y). */
+  async function ctrlWheel(x, y, notches) {
+    await page.mouse.move(x, y)
+    const before = (await viewState()).zoom
+    await page.keyboard.down('Control')
+    for (let i = 0; i < notches; i++) await page.mouse.wheel(0, -100)
+    await page.keyboard.up('Control')
+    await page.waitForFunction((z) => +document.querySelector('[data-testid="wl-stage"]').dataset.zoom > z, before)
+  }
+
+  async function waitUnzoomed() {
+    await page.waitForFunction(() => {
+      const d = document.querySelector('[data-testid="wl-stage"]').dataset
+      return +d.zoom === 1 && +d.panX === 0 && +d.panY === 0
+    })
+  }
+
+  before(async () => {
+    geometry = JSON.parse(await (await page.request.get(baseUrl + '/data/ct-thorax-phantom/index.json')).text()).geometry
+    await setNumber('wl-center-input', 40)
+    await setNumber('wl-width-input', 400)
+  })
+
+  it('shows the coronal plane at its physical aspect, each pixel as LINEAR says for the voxel read out there', async () => {
+    const { columns, rows, slices, pixelSpacing, sliceSpacing, origin, zTop } = geometry
+    await selectPlane('coronal', slices)
+    assert.deepEqual(await canvas().evaluate((c) => [c.width, c.height]), [columns, slices])
+    // 512 × 0.7 mm across, 72 × 2.5 mm high: about 2:1, not the 7:1 of the voxel grid.
+    const box = await canvas().boundingBox()
+    const aspect = (columns * pixelSpacing) / (slices * sliceSpacing)
+    assert.ok(Math.abs(box.width / box.height - aspect) / aspect < 0.01, `canvas ${box.width}×${box.height}, physical aspect ${aspect}`)
+    assert.equal(await page.locator('[data-testid="wl-slice-slider"]').getAttribute('max'), String(rows - 1))
+    const y = await sliceIndex()
+    for (const [u, v] of [[256, 36], [180, 30], [330, 50], [256, 12]]) {
+      const { value, grey } = await probe(u, v)
+      assert.equal(grey, linear(value, 40, 400), `coronal pixel (${u},${v}) = ${value}`)
+      // Radiological display, from the phantom's geometry (rows along +x = patient left, columns
+      // along +y = posterior, slices from zTop down): right on the left, superior at the top.
+      const r = await readoutAttrs()
+      assert.deepEqual([r.x, r.y, r.z], [u, y, slices - 1 - v])
+      const lps = (await page.locator('[data-testid="wl-readout"]').textContent()).match(/LPS \(([^)]+)\)/)[1].split(',').map(Number)
+      const expected = [origin[0] + u * pixelSpacing, origin[1] + y * pixelSpacing, zTop - v * sliceSpacing]
+      lps.forEach((mm, i) => assert.ok(Math.abs(mm - expected[i]) <= 0.051, `LPS ${lps} vs ${expected}`))
+    }
+    // The voxel read out in the coronal view holds the same value in the axial view.
+    const { value } = await probe(256, 36)
+    const r = await readoutAttrs()
+    await selectPlane('axial', rows)
+    await setSlider('wl-slice-slider', r.z)
+    const axial = await probe(r.x, r.y)
+    assert.equal(axial.value, value)
+    assert.equal(axial.grey, linear(value, 40, 400))
+  })
+
+  it('keeps the overlay clear of the probed pixels', async () => {
+    // The pixels this file probes, per plane; none may lie under an overlay label.
+    for (const [plane, height, pixels] of [
+      ['axial', geometry.rows, [[256, 256], [180, 240], [330, 250], [256, 100], [200, 260], [150, 250], [206, 245]]],
+      ['coronal', geometry.slices, [[256, 36], [180, 30], [330, 50], [256, 12]]],
+    ]) {
+      await selectPlane(plane, height)
+      const box = await canvas().boundingBox()
+      const [w, h] = await canvas().evaluate((c) => [c.width, c.height])
+      const labels = await stage().evaluate((s) => [...s.querySelectorAll('.wl-corner, .wl-o')].map((e) => {
+        const r = e.getBoundingClientRect()
+        return { text: e.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom }
+      }))
+      assert.ok(labels.some((l) => /slice \d+\/\d+/.test(l.text)) && labels.some((l) => /W 400 L 40/.test(l.text)), JSON.stringify(labels))
+      for (const [u, v] of pixels) {
+        const x = box.x + ((u + 0.5) / w) * box.width
+        const y = box.y + ((v + 0.5) / h) * box.height
+        const hit = labels.find((l) => x >= l.left - 2 && x <= l.right + 2 && y >= l.top - 2 && y <= l.bottom + 2)
+        assert.equal(hit, undefined, `${plane} pixel (${u},${v}) under "${hit?.text}"`)
+      }
+    }
+  })
+
+  it('zooms about the cursor with Ctrl+wheel and still reads out the voxel under the cursor', async () => {
+    await selectPlane('axial', geometry.rows)
+    const frame = await canvas().boundingBox() // at zoom 1 the canvas fills the frame
+    const n = geometry.columns
+    const at = (u, v, view) => [frame.x + (view.panX + (view.zoom * (u + 0.5)) / n) * frame.width, frame.y + (view.panY + (view.zoom * (v + 0.5)) / n) * frame.height]
+    const target = [206, 245]
+    const reference = await probe(...target) // its value, read at zoom 1
+    // A whole-pixel cursor position: wheel events report whole pixels, and here a voxel is 1 px.
+    const cursor = at(200, 240, { zoom: 1, panX: 0, panY: 0 }).map(Math.floor)
+    await page.mouse.move(0, 0)
+    await page.mouse.move(...cursor)
+    await page.waitForFunction(() => document.querySelector('[data-testid="wl-readout"]')?.getAttribute('data-visible') === 'true')
+    const anchor = await readoutAttrs()
+    await ctrlWheel(...cursor, 4)
+    const view = await viewState()
+    assert.ok(view.zoom > 2.5, `zoom ${view.zoom}`)
+    // The canvas really is drawn with that zoom and pan.
+    const zoomed = await canvas().boundingBox()
+    assert.ok(Math.abs(zoomed.width / frame.width - view.zoom) < 0.01, `canvas ${zoomed.width} px for zoom ${view.zoom}`)
+    assert.ok(Math.abs(zoomed.x - (frame.x + view.panX * frame.width)) < 0.5)
+    // Zooming about the cursor leaves the voxel under it where it was.
+    await page.waitForFunction(() => document.querySelector('[data-testid="wl-readout"]')?.getAttribute('data-visible') === 'true')
+    let r = await readoutAttrs()
+    assert.deepEqual([r.u, r.v, r.value], [anchor.u, anchor.v, anchor.value])
+    // Another voxel, found on screen through the zoom: the readout names it and its value, and the
+    // screen shows its grey right under the cursor.
+    const [x, y] = at(...target, view)
+    await page.mouse.move(Math.floor(x) + 0.5, Math.floor(y) + 0.5)
+    await page.waitForFunction(([u, v]) => {
+      const e = document.querySelector('[data-testid="wl-readout"]')
+      return +e.getAttribute('data-u') === u && +e.getAttribute('data-v') === v
+    }, target)
+    r = await readoutAttrs()
+    assert.equal(r.value, reference.value)
+    assert.equal(await screenGrey(Math.floor(x), Math.floor(y)), linear(r.value, 40, 400))
+    await page.locator('[data-testid="wl-reset"]').click()
+    await waitUnzoomed()
+  })
+
+  it('pans with a left drag when zoomed; Reset view, a double-click and R reset', async () => {
+    const frame = await canvas().boundingBox()
+    const cx = frame.x + frame.width / 2
+    const cy = frame.y + frame.height / 2
+    // Unzoomed, a left drag does nothing.
+    await page.mouse.move(cx, cy)
+    await page.mouse.down()
+    await page.mouse.move(cx - 50, cy - 30, { steps: 4 })
+    await page.mouse.up()
+    assert.deepEqual(await viewState(), { zoom: 1, panX: 0, panY: 0 })
+    for (const reset of ['button', 'double-click', 'key']) {
+      await ctrlWheel(cx, cy, 4)
+      const start = await viewState()
+      await page.mouse.move(cx, cy)
+      await page.mouse.down()
+      await page.mouse.move(cx - 50, cy - 30, { steps: 4 })
+      await page.mouse.up()
+      const panned = await viewState()
+      assert.ok(Math.abs(panned.panX - (start.panX - 50 / frame.width)) < 1e-3, `panX ${start.panX} → ${panned.panX}`)
+      assert.ok(Math.abs(panned.panY - (start.panY - 30 / frame.height)) < 1e-3, `panY ${start.panY} → ${panned.panY}`)
+      if (reset === 'button') await page.locator('[data-testid="wl-reset"]').click()
+      else if (reset === 'double-click') await page.mouse.dblclick(cx, cy)
+      else await page.keyboard.press('r') // the drag focused the image
+      await waitUnzoomed()
+      const box = await canvas().boundingBox()
+      assert.deepEqual([box.x, box.y, box.width, box.height], [frame.x, frame.y, frame.width, frame.height], reset)
+    }
+  })
+
+  it('steps slices with the arrow and page keys when the image has focus', async () => {
+    await setSlider('wl-slice-slider', 30)
+    await canvas().focus()
+    const overlay = page.locator('[data-testid="wl-overlay-slice"]')
+    const steps = [['ArrowDown', 31], ['ArrowDown', 32], ['ArrowUp', 31], ['PageDown', 38], ['PageUp', 31]]
+    for (const [key, expected] of steps) {
+      await page.keyboard.press(key)
+      assert.equal(await sliceIndex(), expected, key)
+      assert.match(await overlay.textContent(), new RegExp(`slice ${expected + 1}/${geometry.slices}`))
+    }
+    const { value, grey } = await probe(256, 256)
+    assert.equal((await readoutAttrs()).z, 31)
+    assert.equal(grey, linear(value, 40, 400))
+  })
+
+  it('inverts the grey scale with the checkbox and the I key', async () => {
+    const { value } = await probe(180, 240)
+    // A window centred on the voxel draws it mid-grey, so inverting visibly changes it.
+    await setNumber('wl-center-input', value)
+    await setNumber('wl-width-input', 300)
+    const grey = linear(value, value, 300)
+    assert.equal(await readGrey(180, 240), grey)
+    await page.locator('[data-testid="wl-invert"]').check()
+    assert.equal(await readGrey(180, 240), 255 - grey)
+    await canvas().focus()
+    await page.keyboard.press('i')
+    assert.equal(await page.locator('[data-testid="wl-invert"]').isChecked(), false)
+    assert.equal(await readGrey(180, 240), grey)
+    await page.keyboard.press('i')
+    assert.equal(await readGrey(180, 240), 255 - grey)
+    await page.locator('[data-testid="wl-invert"]').uncheck()
+  })
+})
+
 describe('5.1 viewer on real CT', () => {
   it('decodes the JPEG 2000 head CT with itk-wasm served by the site', async () => {
     await page.locator('[data-testid="wl-sample"]').selectOption('head-ct-j2k')
     await waitReady()
     assert.match(await demo().textContent(), /512×512×1/)
+    // One slice: nothing to cut along other planes.
+    assert.equal(await page.locator('[data-testid="wl-plane"]').isDisabled(), true)
     const { value, grey } = await probe(256, 256)
     const { center, width } = await windowValues()
     assert.equal(grey, linear(value, center, width))
