@@ -317,17 +317,18 @@ export function smoothHistogram(x: ArrayLike<number>, y: ArrayLike<number>, opti
 }
 
 /**
- * Minimises the REML criterion over ρ = log λ: a grid of step 1/2 over ρ0 ± 40 (ρ0 balances the
- * traces of the data and penalty terms), then golden-section search around the best grid point.
+ * Minimises the REML criterion over ρ = log λ: a grid of step 1 over ρ0 ± 40 (ρ0 balances the
+ * traces of the data and penalty terms), then golden-section search to 1e-9 around the best grid
+ * point.
  */
 function remlOptimum(crit: (rho: number) => number, rho0: number): number {
   let bestRho = rho0
   let best = Infinity
-  for (let r = -80; r <= 80; r++) {
-    const v = crit(rho0 + r / 2)
+  for (let r = -40; r <= 40; r++) {
+    const v = crit(rho0 + r)
     if (v < best) {
       best = v
-      bestRho = rho0 + r / 2
+      bestRho = rho0 + r
     }
   }
   if (!Number.isFinite(best)) throw new Error('smoothHistogram: the spline fit failed for every smoothing parameter (degenerate histogram)')
@@ -347,14 +348,14 @@ function remlOptimum(crit: (rho: number) => number, rho0: number): number {
     }
     return bestRho
   }
-  let a = bestRho - 0.5
-  let b = bestRho + 0.5
+  let a = bestRho - 1
+  let b = bestRho + 1
   const g = (Math.sqrt(5) - 1) / 2
   let c1 = b - g * (b - a)
   let c2 = a + g * (b - a)
   let f1 = crit(c1)
   let f2 = crit(c2)
-  for (let it = 0; it < 60; it++) {
+  for (let it = 0; it < 45; it++) {
     if (f1 <= f2) {
       b = c2
       c2 = c1
