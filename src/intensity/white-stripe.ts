@@ -30,8 +30,27 @@ export interface WhiteStripeOptions {
    * voxels > 0 of a skull-stripped image).
    */
   foreground?: 'aboveMean' | 'positive'
-  /** Histogram bins (R `hist(breaks = 2000)`). Default 2000. */
+  /**
+   * Number of histogram bins asked for (R `whitestripe(breaks = 2000)`, passed to `hist`). Default
+   * 2000. With breaks 'pretty' R's `pretty()` turns it into a nearby number of round-valued bins
+   * (2140 of width 0.05 for 8-bit data above 22, say); with 'equal' it is the exact number.
+   */
   bins?: number
+  /**
+   * How the histogram's bins are laid out. Default 'pretty': exactly R's `hist(x, breaks = bins)`
+   * as the package calls it — breaks from `pretty(range(x), n = bins, min.n = 1)` (R's R_pretty:
+   * a step of 1, 2 or 5 × 10^k, bins aligned to its multiples) and `hist.default`'s binning
+   * (right-closed bins, the lowest value in the first bin, every break moved up by 1e-7 × the
+   * median bin width so that values on a break count in the bin below it).
+   * 'equal': `bins` equal bins over [min, max] of the foreground (right-closed, values within
+   * 1e-3 bin widths of a break go to the bin below, so that float32 rounding of rescaled integer
+   * data does not move them). Equal bins scale with the data, which makes the whole result exactly
+   * invariant to a gain and an offset on the intensities (the point of the method); R's pretty
+   * breaks do not scale with it (a rescaled scan gets differently aligned bins, and often a
+   * different step), so the mode can land one bin over and the stripe move by a grey level.
+   */
+  breaks?: 'pretty' | 'equal'
+
   /** T1 only: drop bins with counts below this fraction of the highest (R `rare.prop`). Default 1/5. */
   rareProportion?: number
   /** Return the histogram and its smooth (for plots). Default true. */
@@ -41,6 +60,8 @@ export interface WhiteStripeOptions {
 }
 
 export interface WhiteStripeHistogram {
+  /** Bin edges (one more than bins; R `hist()$breaks`). */
+  breaks: Float64Array
   /** Bin mid-points. */
   mids: Float64Array
   /** Counts of all bins. */
@@ -106,12 +127,195 @@ function sortedForeground(data: NumericArray, mask: ArrayLike<number> | null, th
   return out.sort()
 }
 
+/** 10^e as the C library's pow(10, e) gives it for integer e: the correctly rounded value. */
+function powerOfTen(e: number): number {
+  return Number(`1e${e}`)
+}
+
+/**
+ * R's `pretty(c(lo, up), n, min.n)` with its other defaults (shrink.sml 0.75, high.u.bias 1.5,
+ * u5.bias 2.75, eps.correct 0, f.min 2^-20), step for step as R 4.2's C function R_pretty (with
+ * bounds) and `pretty.default`'s `seq.int(l, u, length.out = n + 1)` compute it, so that the
+ * breaks are R's to the last bit: the step is 1, 2 or 5 × 10^k, close to (up − lo) / n; the breaks
+ * are its multiples covering [lo, up] (lo and up themselves when a multiple is within 1e-10 steps
+ * inside them).
+ */
+export function prettyBreaks(lo: number, up: number, n: number, minN: number = Math.floor(n / 3)): Float64Array {
+  if (!(Number.isFinite(lo) && Number.isFinite(up) && up >= lo)) throw new Error(`prettyBreaks: need finite lo <= up, got ${lo}, ${up}`)
+  if (!(Number.isInteger(n) && n >= 0 && Number.isInteger(minN) && minN >= 0 && minN <= n)) {
+    throw new Error(`prettyBreaks: need integers 0 <= minN <= n, got n = ${n}, minN = ${minN}`)
+  }
+  const h = 1.5
+  const h5 = 0.5 + 1.5 * h
+  const roundingEps = 1e-10
+  const DBL_MIN = 2.2250738585072014e-308
+  const dx = up - lo
+  let cell: number
+  let iSmall: boolean
+  if (dx === 0 && up === 0) {
+    cell = 1
+    iSmall = true
+  } else {
+    cell = Math.max(Math.abs(lo), Math.abs(up))
+    let U = 1 + (h5 >= 1.5 * h + 0.5 ? 1 / (1 + h) : 1.5 / (1 + h5))
+    U *= Math.max(1, n) * Number.EPSILON
+    iSmall = dx < cell * U * 3
+  }
+  if (iSmall) {
+    if (cell > 10) cell = 9 + cell / 10
+    cell *= 0.75
+    if (minN > 1) cell /= minN
+  } else {
+    cell = dx
+    if (Number.isFinite(dx)) {
+      if (n > 1) cell /= n
+    } else if (n >= 2) {
+      cell = up / n - lo / n
+    }
+  }
+  const subsmall = 2 ** -20 * DBL_MIN
+  if (cell < subsmall) cell = subsmall
+  else if (cell > Number.MAX_VALUE / 1.25) cell = Number.MAX_VALUE / 1.25
+  const base = powerOfTen(Math.floor(Math.log10(cell)))
+  let unit = base
+  let U = 2 * base
+  if (U - cell < h * (cell - unit)) {
+    unit = U
+    U = 5 * base
+    if (U - cell < h5 * (cell - unit)) {
+      unit = U
+      U = 10 * base
+      if (U - cell < h * (cell - unit)) unit = U
+    }
+  }
+  let ns = Math.floor(lo / unit + roundingEps)
+  let nu = Math.ceil(up / unit - roundingEps)
+  while (ns * unit > lo + roundingEps * unit) ns--
+  while (!Number.isFinite(ns * unit)) ns++
+  while (nu * unit < up - roundingEps * unit) nu++
+  while (!Number.isFinite(nu * unit)) nu--
+  let k = Math.trunc(0.5 + nu - ns)
+  let ndiv: number
+  if (k < minN) {
+    k = minN - k
+    const half = Math.trunc(k / 2)
+    if (lo === 0 && ns === 0 && up !== 0) {
+      nu += k
+    } else if (up === 0 && nu === 0 && lo !== 0) {
+      ns -= k
+    } else if (ns >= 0) {
+      nu += half
+      ns -= half + (k % 2)
+    } else {
+      ns -= half
+      nu += half + (k % 2)
+    }
+    ndiv = minN
+  } else {
+    ndiv = k
+  }
+  // Bounds: the multiples, unless the range's own ends are already outside them.
+  let l = lo
+  let u = up
+  if (ns * unit < l) l = ns * unit
+  if (nu * unit > u) u = nu * unit
+  // seq.int(l, u, length.out = ndiv + 1): l + i · ((u − l) / ndiv), the last one u itself.
+  const out = new Float64Array(ndiv + 1)
+  out[0] = l
+  if (ndiv >= 1) out[ndiv] = u
+  if (ndiv >= 2) {
+    let by = u - l
+    const finite = Number.isFinite(by)
+    by = finite ? by / ndiv : u / ndiv - l / ndiv
+    for (let i = 1; i < ndiv; i++) out[i] = finite ? l + i * by : (l / 4 + i * (by / 4)) * 4
+  }
+  if (ndiv > 0) {
+    // pretty.default zaps breaks that are rounding noise around 0.
+    const delta = u / ndiv - l / ndiv
+    for (let i = 0; i <= ndiv; i++) if (Math.abs(out[i]) < 1e-14 * delta) out[i] = 0
+  }
+  return out
+}
+
+/**
+ * R's `hist.default` binning of sorted values on the given breaks (right = TRUE, include.lowest =
+ * TRUE, fuzz = 1e-7): every break but the first is moved up by 1e-7 × the median bin width (the
+ * first down by as much), then value v counts in bin j when fuzzy[j] < v <= fuzzy[j + 1] (the
+ * first bin also takes v = fuzzy[0]). Returns the counts and the mid-points 0.5 (b_j + b_{j+1}).
+ */
+export function histogramCounts(sorted: ArrayLike<number>, breaks: ArrayLike<number>): { counts: Float64Array; mids: Float64Array } {
+  const nB = breaks.length
+  if (nB < 2) throw new Error('histogramCounts: need at least 2 breaks')
+  const widths = new Float64Array(nB - 1)
+  for (let i = 0; i < nB - 1; i++) widths[i] = breaks[i + 1] - breaks[i]
+  let diddle: number
+  if (nB > 5) {
+    const w = Float64Array.from(widths).sort()
+    const m = w.length
+    const half = (m + 1) >> 1
+    diddle = 1e-7 * (m % 2 === 1 ? w[half - 1] : (w[half - 1] + w[half]) / 2)
+  } else if (nB <= 3) {
+    diddle = 1e-7 * (sorted[sorted.length - 1] - sorted[0])
+  } else {
+    let min = Infinity
+    for (const v of widths) if (v > 0 && v < min) min = v
+    diddle = 1e-7 * min
+  }
+  const fuzzy = new Float64Array(nB)
+  fuzzy[0] = breaks[0] - diddle
+  for (let i = 1; i < nB; i++) fuzzy[i] = breaks[i] + diddle
+  const counts = new Float64Array(nB - 1)
+  const mids = new Float64Array(nB - 1)
+  for (let i = 0; i < nB - 1; i++) mids[i] = 0.5 * (breaks[i + 1] + breaks[i])
+  let j = 1
+  let outside = 0
+  for (let i = 0; i < sorted.length; i++) {
+    const v = sorted[i]
+    if (!(v >= fuzzy[0] && v <= fuzzy[nB - 1])) {
+      outside++
+      continue
+    }
+    while (v > fuzzy[j]) j++
+    counts[j - 1]++
+  }
+  if (outside > 0) throw new Error(`histogramCounts: ${outside} value(s) outside the breaks`)
+  return { counts, mids }
+}
+
+/**
+ * Mean as R computes it (`mean.default`: a sum, then a correction pass with the residuals), with
+ * compensated sums in place of R's long double: equal to R's to the last bit or within one.
+ */
+function accurateMean(values: (visit: (v: number) => void) => void, count: number): number {
+  let s = 0
+  let c = 0
+  values((v) => {
+    const t = s + v
+    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s
+    s = t
+  })
+  let mean = (s + c) / count
+  let r = 0
+  let rc = 0
+  values((v) => {
+    const d = v - mean
+    const t = r + d
+    rc += Math.abs(r) >= Math.abs(d) ? r - t + d : d - t + r
+    r = t
+  })
+  mean += (r + rc) / count
+  return mean
+}
+
 /**
  * WhiteStripe: Shinohara RT et al., "Statistical normalization techniques for magnetic resonance
- * imaging", NeuroImage: Clinical 6:9–19 (2014), as implemented by the WhiteStripe R package
- * (`whitestripe` + `whitestripe_norm`):
- * 1. foreground voxels: the mask, or the voxels above the image mean (`make_img_voi`);
- * 2. their histogram with 2000 bins; for T1 the bins with counts < max/5 are dropped (`get.last.mode`);
+ * imaging", NeuroImage: Clinical 6:9–19 (2014), as implemented by the WhiteStripe R package 2.4
+ * (`whitestripe(img, type, breaks = 2000, whitestripe.width = 0.05)` + `whitestripe_norm`):
+ * 1. foreground voxels: the mask (R: the masked values passed as an `img_voi`), the voxels > 0
+ *    (R `stripped = TRUE`) or, by default, the voxels above the image mean (`make_img_voi`);
+ * 2. their histogram, by default exactly R's `hist(voi, breaks = 2000)` (pretty breaks, see
+ *    {@link WhiteStripeOptions.breaks}); for T1 the bins with counts < max/5 are dropped
+ *    (`get.last.mode`);
  * 3. the counts are smoothed with the package's penalised quartic spline, REML smoothing
  *    (`smooth_hist`, see {@link smoothHistogram}); peaks are where the derivative goes from > 0 to
  *    <= 0; the mode is the last peak (T1) or the peak with the largest count (T2/FLAIR);
@@ -119,12 +323,20 @@ function sortedForeground(data: NumericArray, mask: ArrayLike<number> | null, th
  *    the foreground quantiles (type 7) max(q − width, 0) and min(q + width, 1);
  * 5. normalized = (image − mean(stripe)) / sd(stripe), with R's sample sd.
  *
- * Differences from R, documented: the bins span [min, max] of the foreground in equal steps
- * (R's `hist` rounds the breaks with `pretty`, which makes it only approximately invariant to
- * affine intensity changes; equal bins make the result exactly so) and values on a break go to
- * the lower bin with a tolerance of 1e-3 bin widths (R: 1e-7) so that float32 rounding of
- * rescaled integer data does not move them. An empty stripe is an error (R falls back to
- * whole-brain normalisation with a warning). Defaults: contrast 'T1', width 0.05, 2000 bins.
+ * Checked against R 4.2.2 with mgcv 1.8-41 running the package's functions
+ * (tests/reference/intensity/make-whitestripe-r-reference.R, tests/unit/intensity/
+ * white-stripe-r.test.ts, 15 runs): the histogram is R's bit for bit, and the mode, its quantile,
+ * the stripe bounds and the stripe's voxel count are R's exactly, the mean and sd to 2e-16. The
+ * smooth is the same model; at mgcv's smoothing parameter the fits agree to 1e-7 of the highest
+ * count or better where mgcv's truncated power basis is usable in double precision (bin
+ * positions below ~300), while above it mgcv's own rounding shows (up to 2e-2; 50-digit
+ * arithmetic agrees with ours to 3e-10). The smoothing parameter is the exact REML optimum; mgcv's
+ * stops short when REML decreases to λ = ∞, and moves where its arithmetic is off. So a peak
+ * whose derivative is within ~1e-6 of zero at a bin can come out one bin over (once in the 15
+ * runs, on a secondary peak, not the mode).
+ * Other differences: an empty stripe is an error (R falls back to whole-brain normalisation with a
+ * warning), and with no peak at all the smooth's maximum is the mode (R: −Inf for T1, an error for
+ * T2). Defaults: contrast 'T1', width 0.05, 2000 bins, breaks 'pretty'.
  */
 export async function whiteStripe(image: Image, options: WhiteStripeOptions = {}): Promise<WhiteStripeResult> {
   assertScalar(image, 'whiteStripe')
@@ -140,7 +352,9 @@ export async function whiteStripe(image: Image, options: WhiteStripeOptions = {}
   const widthU = options.widthUpper ?? width
   if (!(widthL >= 0 && widthL < 1 && widthU >= 0 && widthU < 1)) throw new Error(`whiteStripe: width must be in [0, 1), got ${widthL} / ${widthU}`)
   const bins = options.bins ?? 2000
-  if (!Number.isInteger(bins) || bins < 10) throw new Error(`whiteStripe: bins must be an integer >= 10, got ${bins}`)
+  if (!Number.isInteger(bins) || bins < 10 || bins > 1e6) throw new Error(`whiteStripe: bins must be an integer from 10 to 1e6, got ${bins}`)
+  const breakRule = options.breaks ?? 'pretty'
+  if (breakRule !== 'pretty' && breakRule !== 'equal') throw new Error(`whiteStripe: breaks must be 'pretty' or 'equal', got '${String(breakRule)}'`)
   const rareProp = options.rareProportion ?? 1 / 5
   const { onProgress, signal } = options
   signal?.throwIfAborted()
@@ -160,16 +374,12 @@ export async function whiteStripe(image: Image, options: WhiteStripeOptions = {}
   const foreground = options.foreground ?? 'aboveMean'
   if (!mask) {
     if (foreground === 'aboveMean') {
-      let sum = 0
+      // R: mean(img, na.rm = TRUE).
       let count = 0
-      for (let i = 0; i < n; i++) {
-        const v = data[i]
-        if (v === v) {
-          sum += v
-          count++
-        }
-      }
-      threshold = sum / count
+      for (let i = 0; i < n; i++) if (data[i] === data[i]) count++
+      threshold = accurateMean((visit) => {
+        for (let i = 0; i < n; i++) if (data[i] === data[i]) visit(data[i])
+      }, count)
     } else if (foreground !== 'positive') {
       throw new Error(`whiteStripe: foreground must be 'aboveMean' or 'positive', got '${String(foreground)}'`)
     }
@@ -183,25 +393,39 @@ export async function whiteStripe(image: Image, options: WhiteStripeOptions = {}
   onProgress?.(0.2, 'histogram')
   signal?.throwIfAborted()
 
-  // 2. Histogram: equal bins over [vmin, vmax], right-closed like R's hist (lowest value in bin 0).
-  const h = (vmax - vmin) / bins
-  const counts = new Float64Array(bins)
-  const mids = new Float64Array(bins)
-  for (let b = 0; b < bins; b++) mids[b] = vmin + (b + 0.5) * h
-  for (let j = 0; j < voiCount; j++) {
-    let b = Math.ceil((voi[j] - vmin) / h - 1e-3) - 1
-    if (b < 0) b = 0
-    else if (b >= bins) b = bins - 1
-    counts[b]++
+  // 2. Histogram.
+  let breaks: Float64Array
+  let counts: Float64Array
+  let mids: Float64Array
+  if (breakRule === 'pretty') {
+    // R: hist(voi, breaks = bins) → pretty(range(voi), n = bins, min.n = 1), hist.default's bins.
+    breaks = prettyBreaks(vmin, vmax, bins, 1)
+    ;({ counts, mids } = histogramCounts(voi, breaks))
+  } else {
+    // Equal bins over [vmin, vmax], right-closed like R's hist (lowest value in bin 0).
+    const h = (vmax - vmin) / bins
+    breaks = new Float64Array(bins + 1)
+    for (let b = 0; b < bins; b++) breaks[b] = vmin + b * h
+    breaks[bins] = vmax
+    counts = new Float64Array(bins)
+    mids = new Float64Array(bins)
+    for (let b = 0; b < bins; b++) mids[b] = vmin + (b + 0.5) * h
+    for (let j = 0; j < voiCount; j++) {
+      let b = Math.ceil((voi[j] - vmin) / h - 1e-3) - 1
+      if (b < 0) b = 0
+      else if (b >= bins) b = bins - 1
+      counts[b]++
+    }
   }
+  const nBins = counts.length
   let keep: number[] = []
   if (useLast) {
     // get.last.mode: remove the rare-intensity tail (bins below rare.prop × the highest count).
     let maxCount = 0
-    for (let b = 0; b < bins; b++) if (counts[b] > maxCount) maxCount = counts[b]
-    for (let b = 0; b < bins; b++) if (!(counts[b] < rareProp * maxCount)) keep.push(b)
+    for (let b = 0; b < nBins; b++) if (counts[b] > maxCount) maxCount = counts[b]
+    for (let b = 0; b < nBins; b++) if (!(counts[b] < rareProp * maxCount)) keep.push(b)
   } else {
-    keep = Array.from({ length: bins }, (_, b) => b)
+    keep = Array.from({ length: nBins }, (_, b) => b)
   }
   const x = Float64Array.from(keep, (b) => mids[b])
   const y = Float64Array.from(keep, (b) => counts[b])
@@ -239,27 +463,30 @@ export async function whiteStripe(image: Image, options: WhiteStripeOptions = {}
   const hi = quantileType7(voi, Math.min(modeQuantile + widthU, 1))
   const stripe = new Uint8Array(n)
   let count = 0
-  let sum = 0
   for (let i = 0; i < n; i++) {
     const v = data[i]
     if (v > lo && v < hi && (!mask || mask[i] > 0)) {
       stripe[i] = 1
       count++
-      sum += v
     }
   }
   if (count < 2) {
     throw new Error(`whiteStripe: the stripe between ${lo} and ${hi} holds ${count} voxel(s); widen it (width) or check the image and mask`)
   }
-  const mean = sum / count
-  let ss = 0
-  for (let i = 0; i < n; i++) {
-    if (stripe[i]) {
-      const d = data[i] - mean
-      ss += d * d
-    }
+  // R: mean(img[ind]) and sd(img[ind]) (sample sd), with compensated sums for R's long double.
+  const stripeValues = (visit: (v: number) => void) => {
+    for (let i = 0; i < n; i++) if (stripe[i]) visit(data[i])
   }
-  const std = Math.sqrt(ss / (count - 1))
+  const mean = accurateMean(stripeValues, count)
+  let ss = 0
+  let ssc = 0
+  stripeValues((v) => {
+    const d = (v - mean) * (v - mean)
+    const t = ss + d
+    ssc += ss >= d ? ss - t + d : d - t + ss
+    ss = t
+  })
+  const std = Math.sqrt((ss + ssc) / (count - 1))
   if (!(std > 0)) throw new Error(`whiteStripe: the stripe voxels all equal ${mean}; their standard deviation is 0`)
   signal?.throwIfAborted()
 
@@ -280,7 +507,7 @@ export async function whiteStripe(image: Image, options: WhiteStripeOptions = {}
     stripeVoxels: count,
   }
   if (options.returnHistogram ?? true) {
-    result.histogram = { mids, counts, fittedBins: Int32Array.from(keep), smoothed: smooth.fitted }
+    result.histogram = { breaks, mids, counts, fittedBins: Int32Array.from(keep), smoothed: smooth.fitted }
   }
   return result
 }

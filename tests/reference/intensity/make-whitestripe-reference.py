@@ -6,7 +6,9 @@
 2. Runs the WhiteStripe R package's algorithm (whitestripe(type = "T1") + whitestripe_norm) in
    numpy, with R's smooth_hist model fitted in 60-digit arithmetic (rsmooth.py), on that fixture:
    histogram of 2000 equal bins over the foreground (right-closed, values within 1e-3 bin of a
-   break go to the lower bin, as src/intensity/white-stripe.ts documents), rare bins (< max/5)
+   break go to the lower bin: whiteStripe's breaks: 'equal' option; R's own hist() with its
+   pretty() breaks, the default, is checked against R itself by make-whitestripe-r-reference.R),
+   rare bins (< max/5)
    dropped, last zero crossing of the smooth's derivative, stripe between the type-7 quantiles
    q -+ 0.05 (exclusive), mean and sample sd of the stripe.
 3. Finds the white-matter intensity independently of WhiteStripe: 3-class k-means (CSF, GM, WM)

@@ -60,16 +60,21 @@ describe('whiteStripe on Colin27 (ch2bet, stride 2)', () => {
     expect(Math.sqrt((ss - (s * s) / r.stripeVoxels) / (r.stripeVoxels - 1))).toBeCloseTo(1, 4)
     expect(r.normalized.imageType.componentType).toBe('float32')
     expect(r.normalized.spacing).toEqual(meta.spacing)
-    expect(r.histogram?.mids.length).toBe(2000)
+    // R's hist(breaks = 2000) on 8-bit values 23..255: pretty() makes 2140 bins of width 0.05 from 22.
+    expect(r.histogram?.mids.length).toBe(2140)
+    expect(r.histogram?.breaks[0]).toBe(22)
+    expect(r.histogram?.breaks[1]).toBe(22.05)
+    expect(r.histogram?.breaks[2140]).toBe(129)
   })
 
-  it("matches the R package's algorithm run in numpy + 60-digit smooth_hist (make-whitestripe-reference.py)", async () => {
+  it("breaks 'equal': matches the R package's algorithm on 2000 equal bins, run in numpy + 60-digit smooth_hist (make-whitestripe-reference.py)", async () => {
     const mask = makeImage(meta.size, { data: Uint8Array.from(raw, (v) => (v > 0 ? 1 : 0)) })
+    const equal = { breaks: 'equal' } as const
     const runs = {
-      aboveMean: await whiteStripe(brain),
-      positive: await whiteStripe(brain, { foreground: 'positive' }),
-      mask: await whiteStripe(brain, { maskImage: mask }),
-      'width0.1': await whiteStripe(brain, { width: 0.1 }),
+      aboveMean: await whiteStripe(brain, equal),
+      positive: await whiteStripe(brain, { ...equal, foreground: 'positive' }),
+      mask: await whiteStripe(brain, { ...equal, maskImage: mask }),
+      'width0.1': await whiteStripe(brain, { ...equal, width: 0.1 }),
     }
     for (const [name, r] of Object.entries(runs)) {
       const e = meta.whiteStripeT1[name as keyof typeof runs]
@@ -93,9 +98,10 @@ describe('whiteStripe on Colin27 (ch2bet, stride 2)', () => {
     }
   })
 
-  it('is invariant to a linear intensity change (×2.7 + 100), the point of White Stripe', async () => {
-    const a = await whiteStripe(brain)
-    const b = await whiteStripe(makeImage(meta.size, { data: Float64Array.from(raw, (v) => v * 2.7 + 100) }))
+  it("breaks 'equal': exactly invariant to a linear intensity change (×2.7 + 100), the point of White Stripe", async () => {
+    const equal = { breaks: 'equal' } as const
+    const a = await whiteStripe(brain, equal)
+    const b = await whiteStripe(makeImage(meta.size, { data: Float64Array.from(raw, (v) => v * 2.7 + 100) }), equal)
     expect(b.stripeVoxels).toBe(a.stripeVoxels)
     expect(b.mean).toBeCloseTo(a.mean * 2.7 + 100, 8)
     expect(b.std).toBeCloseTo(a.std * 2.7, 8)
@@ -105,12 +111,27 @@ describe('whiteStripe on Colin27 (ch2bet, stride 2)', () => {
     for (let i = 0; i < za.length; i++) worst = Math.max(worst, Math.abs(za[i] - zb[i]))
     expect(worst).toBeLessThan(1e-4)
     // float32 input: the rescaled values themselves are rounded, so allow float32-level relative error.
-    const c = await whiteStripe(makeImage(meta.size, { data: Float32Array.from(raw, (v) => v * 2.7 + 100) }))
+    const c = await whiteStripe(makeImage(meta.size, { data: Float32Array.from(raw, (v) => v * 2.7 + 100) }), equal)
     expect(c.stripeVoxels).toBe(a.stripeVoxels)
     const zc = c.normalized.data as Float32Array
     for (let i = 0; i < za.length; i++) {
       if (Math.abs(za[i] - zc[i]) > 1e-4 + 2e-6 * Math.abs(za[i])) throw new Error(`voxel ${i}: ${za[i]} vs ${zc[i]}`)
     }
+  })
+})
+
+describe("whiteStripe with R's pretty breaks (the default) under a linear intensity change", () => {
+  it('× 2.7 + 100: other bins (width 0.2 from 160, not 0.05 from 22), the mode one rescaled bin from 2.7 × mode + 100, the same stripe here', async () => {
+    const a = await whiteStripe(brain)
+    const b = await whiteStripe(makeImage(meta.size, { data: Float64Array.from(raw, (v) => v * 2.7 + 100) }))
+    expect(b.histogram!.breaks[1] - b.histogram!.breaks[0]).toBeCloseTo(0.2, 12)
+    // R (whitestripe-r-reference.json): modes 112.975 and 405.1; 2.7 × 112.975 + 100 = 405.0325.
+    expect(a.mode).toBe(112.975)
+    expect(b.mode).toBe(405.1)
+    expect(Math.abs(b.mode - (2.7 * a.mode + 100))).toBeLessThan(0.2)
+    // Both modes fall between the same two grey levels (112 and 113), so the stripes agree.
+    expect(b.stripeVoxels).toBe(a.stripeVoxels)
+    expect(b.mean).toBeCloseTo(a.mean * 2.7 + 100, 8)
   })
 })
 
