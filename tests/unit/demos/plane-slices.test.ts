@@ -2,7 +2,7 @@
 // anterior / superior at the top, anterior on the left of sagittal views) for any axis order.
 import { describe, expect, it } from 'vitest'
 import { indexToPhysicalPoint, makeImage, type Image } from '../../../src/image'
-import { planeGeometry, planeSlice, voxelAtView, type Plane } from '../../../demos/shared/n4-slices'
+import { planeGeometry, planeSlice, voxelAtView, type Plane } from '../../../demos/shared/plane-slices'
 
 /** A volume whose voxel value encodes its index: v = x + 100 y + 10000 z. */
 function volume(size: number[], direction: number[]): Image {
