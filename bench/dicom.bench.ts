@@ -84,7 +84,7 @@ export function ctSlice(k: number, n: number, size: number): Uint8Array {
 const PY_SERIES = `
 import sys, os, numpy as np, pydicom
 d = sys.argv[1]
-names = sorted(os.listdir(d))
+names = sorted(n for n in os.listdir(d) if n.endswith('.dcm'))
 def run():
     dss = [pydicom.dcmread(os.path.join(d, n)) for n in names]
     dss.sort(key=lambda ds: float(ds.ImagePositionPatient[2]))
