@@ -89,6 +89,8 @@ export interface WhiteStripeResult {
   stripeRange: [number, number]
   /** Number of stripe voxels. */
   stripeVoxels: number
+  /** Number of foreground voxels the histogram was made of (R `length(img.voi)`). */
+  foregroundVoxels: number
   histogram?: WhiteStripeHistogram
 }
 
@@ -308,6 +310,35 @@ function accurateMean(values: (visit: (v: number) => void) => void, count: numbe
 }
 
 /**
+ * The foreground threshold without a mask: R's `make_img_voi` keeps the voxels above
+ * `mean(img, na.rm = TRUE)` ('aboveMean'); `stripped = TRUE` keeps those above 0 ('positive').
+ */
+function foregroundThreshold(data: NumericArray, foreground: 'aboveMean' | 'positive'): number {
+  if (foreground === 'positive') return 0
+  if (foreground !== 'aboveMean') throw new Error(`whiteStripe: foreground must be 'aboveMean' or 'positive', got '${String(foreground)}'`)
+  const n = data.length
+  let count = 0
+  for (let i = 0; i < n; i++) if (data[i] === data[i]) count++
+  return accurateMean((visit) => {
+    for (let i = 0; i < n; i++) if (data[i] === data[i]) visit(data[i])
+  }, count)
+}
+
+/**
+ * The voxels {@link whiteStripe} takes as foreground when no mask is given, as a uint8 mask
+ * (1 = foreground): above the image mean (R `make_img_voi`, default) or above 0 ('positive',
+ * R `stripped = TRUE`).
+ */
+export function whiteStripeForeground(image: Image, options: { foreground?: 'aboveMean' | 'positive' } = {}): Image {
+  assertScalar(image, 'whiteStripeForeground')
+  const data = pixelData(image)
+  const threshold = foregroundThreshold(data, options.foreground ?? 'aboveMean')
+  const out = new Uint8Array(data.length)
+  for (let i = 0; i < data.length; i++) out[i] = data[i] > threshold ? 1 : 0
+  return imageLike(image, out)
+}
+
+/**
  * WhiteStripe: Shinohara RT et al., "Statistical normalization techniques for magnetic resonance
  * imaging", NeuroImage: Clinical 6:9–19 (2014), as implemented by the WhiteStripe R package 2.4
  * (`whitestripe(img, type, breaks = 2000, whitestripe.width = 0.05)` + `whitestripe_norm`):
@@ -370,20 +401,7 @@ export async function whiteStripe(image: Image, options: WhiteStripeOptions = {}
   }
 
   // 1. Foreground (VOI) values.
-  let threshold = 0
-  const foreground = options.foreground ?? 'aboveMean'
-  if (!mask) {
-    if (foreground === 'aboveMean') {
-      // R: mean(img, na.rm = TRUE).
-      let count = 0
-      for (let i = 0; i < n; i++) if (data[i] === data[i]) count++
-      threshold = accurateMean((visit) => {
-        for (let i = 0; i < n; i++) if (data[i] === data[i]) visit(data[i])
-      }, count)
-    } else if (foreground !== 'positive') {
-      throw new Error(`whiteStripe: foreground must be 'aboveMean' or 'positive', got '${String(foreground)}'`)
-    }
-  }
+  const threshold = mask ? 0 : foregroundThreshold(data, options.foreground ?? 'aboveMean')
   const voi = sortedForeground(data, mask, threshold)
   const voiCount = voi.length
   if (voiCount === 0) throw new Error(mask ? 'whiteStripe: the mask is empty (no voxel > 0)' : `whiteStripe: no foreground voxel (none above ${threshold})`)
@@ -505,6 +523,7 @@ export async function whiteStripe(image: Image, options: WhiteStripeOptions = {}
     modeQuantile,
     stripeRange: [lo, hi],
     stripeVoxels: count,
+    foregroundVoxels: voiCount,
   }
   if (options.returnHistogram ?? true) {
     result.histogram = { breaks, mids, counts, fittedBins: Int32Array.from(keep), smoothed: smooth.fitted }

@@ -4,7 +4,7 @@
  */
 import {
   readDicomSeries, listDicomSeries, readDicomHeader, readNifti, writeNifti,
-  applyWindow, hounsfieldFromStored, clipIntensity, normalizeMinMax, zScore, whiteStripe,
+  applyWindow, hounsfieldFromStored, clipIntensity, normalizeMinMax, zScore, whiteStripe, whiteStripeForeground,
   clahe, equalizeHistogram,
   n4BiasFieldCorrection, simulateBiasField,
   resample, resampleToSpacing,
@@ -15,7 +15,7 @@ import {
 
 export const operations = {
   readDicomSeries, listDicomSeries, readDicomHeader, readNifti, writeNifti,
-  applyWindow, hounsfieldFromStored, clipIntensity, normalizeMinMax, zScore, whiteStripe,
+  applyWindow, hounsfieldFromStored, clipIntensity, normalizeMinMax, zScore, whiteStripe, whiteStripeForeground,
   clahe, equalizeHistogram,
   n4BiasFieldCorrection, simulateBiasField,
   resample, resampleToSpacing,

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { makeImage, type Image } from '../../../src/image'
-import { whiteStripe } from '../../../src/intensity/white-stripe'
+import { whiteStripe, whiteStripeForeground } from '../../../src/intensity/white-stripe'
 
 const dir = join(__dirname, '../../reference/intensity')
 interface RWhiteStripe {
@@ -181,5 +181,28 @@ describe('whiteStripe input checks', () => {
     expect(seen.length).toBeGreaterThan(2)
     expect(seen[seen.length - 1]).toBe(1)
     expect(seen.every((f, i) => i === 0 || f >= seen[i - 1])).toBe(true)
+  })
+})
+
+describe('whiteStripeForeground', () => {
+  it('is the foreground whiteStripe uses without a mask: above the mean, or above 0', async () => {
+    let sum = 0
+    for (let i = 0; i < raw.length; i++) sum += raw[i]
+    const mean = sum / raw.length
+    for (const foreground of ['aboveMean', 'positive'] as const) {
+      const mask = whiteStripeForeground(brain, { foreground }).data as Uint8Array
+      const cut = foreground === 'aboveMean' ? mean : 0
+      let expected = 0
+      for (let i = 0; i < raw.length; i++) {
+        expect(mask[i]).toBe(raw[i] > cut ? 1 : 0)
+        expected += raw[i] > cut ? 1 : 0
+      }
+      const r = await whiteStripe(brain, { foreground })
+      expect(r.foregroundVoxels).toBe(expected)
+      // The same stripe with the mask given explicitly.
+      const masked = await whiteStripe(brain, { maskImage: whiteStripeForeground(brain, { foreground }) })
+      expect(masked.stripeVoxels).toBe(r.stripeVoxels)
+      expect(masked.mean).toBe(r.mean)
+    }
   })
 })
