@@ -6,6 +6,13 @@
 import type { Image } from '../../src/image'
 import { siteWorker } from './site-worker'
 
+/** The files a file or folder picker holds, emptying it so that choosing the same files again fires `change`. */
+export function takeChosenFiles(input: HTMLInputElement | null): File[] {
+  const files = Array.from(input?.files ?? [])
+  if (input) input.value = ''
+  return files
+}
+
 /** Files of a drop, folders included (walked recursively). Call synchronously from the drop handler. */
 export function filesFromDrop(event: DragEvent): Promise<File[]> {
   const items = Array.from(event.dataTransfer?.items ?? [])
