@@ -4,6 +4,11 @@ import { assertSameSize, maskOf, scalarData } from './common'
 export interface PearsonCorrelationOptions {
   /** Only voxels where this same-size image is non-zero are used. Default: all voxels. */
   maskImage?: Image
+  /**
+   * Correlate log(a) and log(b) (values must be > 0): how multiplicative fields known only up to
+   * a factor, such as a true and an estimated bias field, are compared. Default: false.
+   */
+  log?: boolean
 }
 
 /**
@@ -20,6 +25,22 @@ export function pearsonCorrelation(a: Image, b: Image, options: PearsonCorrelati
   const y = scalarData(b, op)
   assertSameSize(a, b, op, 'second image')
   const mask = maskOf(a, options.maskImage, op)
+  if (options.log) {
+    // Logs once, into float64 copies (the two passes below read every value twice).
+    const lx = new Float64Array(x.length)
+    const ly = new Float64Array(y.length)
+    for (let i = 0; i < x.length; i++) {
+      if (mask && !mask[i]) continue
+      lx[i] = Math.log(x[i])
+      ly[i] = Math.log(y[i])
+    }
+    return centredCorrelation(lx, ly, mask)
+  }
+  return centredCorrelation(x, y, mask)
+}
+
+/** numpy.corrcoef(x, y)[0, 1] over the voxels of the mask (all when null), in two passes. */
+function centredCorrelation(x: ArrayLike<number>, y: ArrayLike<number>, mask: Uint8Array | null): number {
   let sx = 0
   let sy = 0
   let n = 0

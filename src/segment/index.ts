@@ -7,4 +7,4 @@ export {
 export { binaryMorphology, type BinaryMorphologyOptions, type MorphologyOperation } from './morphology'
 export { detectMetal, type DetectMetalOptions, type DetectMetalResult } from './metal'
 export { segmentLungs, type SegmentLungsOptions } from './lungs'
-export { otsuThreshold, type OtsuOptions } from './otsu'
+export { otsuMask, otsuThreshold, type OtsuMaskResult, type OtsuOptions } from './otsu'

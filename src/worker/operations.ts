@@ -8,7 +8,7 @@ import {
   clahe, equalizeHistogram,
   n4BiasFieldCorrection, simulateBiasField,
   resample, resampleToSpacing,
-  threshold, otsuThreshold, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
+  threshold, otsuThreshold, otsuMask, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
   histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation, maxAbsoluteDifference,
   runCtPipeline, clipHistograms,
 } from '../index'
@@ -19,7 +19,7 @@ export const operations = {
   clahe, equalizeHistogram,
   n4BiasFieldCorrection, simulateBiasField,
   resample, resampleToSpacing,
-  threshold, otsuThreshold, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
+  threshold, otsuThreshold, otsuMask, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
   histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation, maxAbsoluteDifference,
   runCtPipeline, clipHistograms,
 }

@@ -37,4 +37,16 @@ describe('pearsonCorrelation', () => {
     expect(() => pearsonCorrelation(b, b, { maskImage: makeImage([4, 4], { componentType: 'uint8' }) })).toThrow(/mask is empty/)
     expect(() => pearsonCorrelation(b, b, { maskImage: makeImage([3, 4]) })).toThrow(/mask is 3×4/)
   })
+
+  it('log: the correlation of the logarithms, e.g. of a true and an estimated bias field', () => {
+    const cases = JSON.parse(readFileSync(file, 'utf8')) as Case[]
+    for (const c of cases) {
+      // Positive fields whose logs are the fixture's values: corrcoef(log a, log b) is the fixture's.
+      const a = makeImage(c.size, { data: Float64Array.from(c.a, Math.exp) })
+      const b = makeImage(c.size, { data: Float64Array.from(c.b, Math.exp) })
+      const mask = makeImage(c.size, { data: Uint8Array.from(c.mask) })
+      expect(pearsonCorrelation(a, b, { log: true })).toBeCloseTo(c.corrcoef, 9)
+      expect(pearsonCorrelation(a, b, { log: true, maskImage: mask })).toBeCloseTo(c.corrcoefMasked, 9)
+    }
+  })
 })

@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { makeImage } from '../../../src/image'
-import { otsuThreshold } from '../../../src/segment/otsu'
+import { otsuMask, otsuThreshold } from '../../../src/segment/otsu'
 
 /** Otsu by exhaustive search over cut points between sorted distinct values (two well-separated classes). */
 function bestSplit(values: number[]): [number, number] {
@@ -70,5 +70,22 @@ describe('otsuThreshold vs ITK 5.2 OtsuThresholdImageFilter (tests/reference/seg
   it("defaults to ITK's 128 bins", () => {
     const c = cases.find((c) => c.bins === 128 && !c.mask)!
     expect(otsuThreshold(load(c.input))).toBe(otsuThreshold(load(c.input), { numberOfHistogramBins: 128 }))
+  })
+})
+
+describe('otsuMask', () => {
+  it('marks the voxels strictly above otsuThreshold, inside the mask, and counts them', () => {
+    const data = Float32Array.from([1, 2, 3, 20, 21, 22, 500, 500, 500, 500])
+    const image = makeImage([10, 1], { data })
+    const inside = makeImage([10, 1], { data: Uint8Array.from([1, 1, 1, 1, 1, 1, 0, 0, 0, 0]) })
+    for (const maskImage of [undefined, inside]) {
+      const t = otsuThreshold(image, { maskImage })
+      const r = otsuMask(image, { maskImage })
+      expect(r.threshold).toBe(t)
+      const expected = Array.from(data, (v, i) => (v > t && (!maskImage || (maskImage.data as Uint8Array)[i]) ? 1 : 0))
+      expect(Array.from(r.mask.data as Uint8Array)).toEqual(expected)
+      expect(r.voxels).toBe(expected.reduce<number>((a, b) => a + b, 0))
+      expect(r.mask.size).toEqual(image.size)
+    }
   })
 })
