@@ -98,13 +98,20 @@ function notDicom(name: string, why: string): DicomError {
   return new DicomError('NOT_DICOM', `${name} is not a DICOM file: ${why}`)
 }
 
-/** Transfer Syntax UID of the file meta group, or '' when it cannot be read. */
-function metaTransferSyntax(bytes: Uint8Array): string {
+type MetaGroup = DataSet & { position: number }
+
+/** The file meta group (its elements and where the data set starts), or null when it cannot be read. */
+function readMetaGroup(bytes: Uint8Array): MetaGroup | null {
   try {
-    return (dicomParser.readPart10Header(bytes).string('x00020010') ?? '').replace(/\0/g, '').trim()
+    return dicomParser.readPart10Header(bytes) as MetaGroup
   } catch {
-    return ''
+    return null
   }
+}
+
+/** Transfer Syntax UID of a file meta group, or '' when there is none. */
+function metaTransferSyntax(meta: MetaGroup | null): string {
+  return (meta?.string('x00020010') ?? '').replace(/\0/g, '').trim()
 }
 
 function hasDicmPrefix(bytes: Uint8Array): boolean {
@@ -117,8 +124,7 @@ function hasDicmPrefix(bytes: Uint8Array): boolean {
  * bytes after the meta group (the inflated stream of a deflated file), so element offsets of meta
  * and data set refer to one array.
  */
-function parseBehindMeta(bytes: Uint8Array, explicit: boolean, body?: Uint8Array): DataSet {
-  const meta = dicomParser.readPart10Header(bytes) as DataSet & { position: number }
+function parseBehindMeta(bytes: Uint8Array, meta: MetaGroup, explicit: boolean, body?: Uint8Array): DataSet {
   const pos = meta.position
   let full = bytes
   if (body) {
@@ -146,9 +152,8 @@ function parseBehindMeta(bytes: Uint8Array, explicit: boolean, body?: Uint8Array
  * deflate stream, inflated with fflate. (dicom-parser's own inflater hook re-parses the preamble
  * as elements, so it is not used.)
  */
-function parseDeflated(bytes: Uint8Array): DataSet {
-  const pos = (dicomParser.readPart10Header(bytes) as DataSet & { position: number }).position
-  return parseBehindMeta(bytes, true, inflateSync(bytes.subarray(pos)))
+function parseDeflated(bytes: Uint8Array, meta: MetaGroup): DataSet {
+  return parseBehindMeta(bytes, meta, true, inflateSync(bytes.subarray(meta.position)))
 }
 
 /**
@@ -157,13 +162,8 @@ function parseDeflated(bytes: Uint8Array): DataSet {
  * implicit-VR data set with an explicit-VR (or compressed) transfer syntax or the reverse;
  * pydicom checks the first element and follows what it finds, and so do we.
  */
-function bodyLooksExplicit(bytes: Uint8Array): boolean | null {
-  let pos: number
-  try {
-    pos = (dicomParser.readPart10Header(bytes) as DataSet & { position: number }).position
-  } catch {
-    return null
-  }
+function bodyLooksExplicit(bytes: Uint8Array, meta: MetaGroup): boolean | null {
+  const pos = meta.position
   if (pos + 8 > bytes.length) return null
   return VALID_VRS.has(String.fromCharCode(bytes[pos + 4], bytes[pos + 5]))
 }
@@ -247,13 +247,14 @@ export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
   // Set when the data set's VR encoding contradicts the meta group's transfer syntax.
   let actualExplicit: boolean | null = null
   try {
-    const metaTs = hasMeta ? metaTransferSyntax(bytes) : ''
-    if (metaTs === TS_DEFLATED_LE) dataSet = parseDeflated(bytes)
+    const meta = hasMeta ? readMetaGroup(bytes) : null
+    const metaTs = metaTransferSyntax(meta)
+    if (meta && metaTs === TS_DEFLATED_LE) dataSet = parseDeflated(bytes, meta)
     else {
-      const looksExplicit = hasMeta && metaTs !== '' && metaTs !== TS_EXPLICIT_BE ? bodyLooksExplicit(bytes) : null
-      if (looksExplicit !== null && looksExplicit !== (metaTs !== TS_IMPLICIT_LE)) {
+      const looksExplicit = meta && metaTs !== '' && metaTs !== TS_EXPLICIT_BE ? bodyLooksExplicit(bytes, meta) : null
+      if (meta && looksExplicit !== null && looksExplicit !== (metaTs !== TS_IMPLICIT_LE)) {
         actualExplicit = looksExplicit
-        dataSet = parseBehindMeta(bytes, looksExplicit)
+        dataSet = parseBehindMeta(bytes, meta, looksExplicit)
       } else dataSet = dicomParser.parseDicom(bytes, options as unknown as Parameters<typeof dicomParser.parseDicom>[1])
     }
   } catch (e) {
