@@ -32,6 +32,8 @@ export interface ParsedDicom {
   hasMeta: boolean
   littleEndian: boolean
   explicitVR: boolean
+  /** The data set's VR encoding contradicts the meta group's transfer syntax (read as found, as pydicom does). */
+  vrMismatch: boolean
 }
 
 const VALID_VRS = new Set([
@@ -285,6 +287,7 @@ export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
     hasMeta,
     littleEndian: transferSyntaxUID !== TS_EXPLICIT_BE,
     explicitVR: actualExplicit ?? transferSyntaxUID !== TS_IMPLICIT_LE,
+    vrMismatch: actualExplicit !== null,
   }
 }
 

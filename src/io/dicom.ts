@@ -15,7 +15,7 @@ import { allocateData, makeImage, type ComponentType, type Image, type Metadata,
 import { DicomError } from './dicom-errors'
 import { allocateVolume } from './dicom-allocate'
 import { decodeWithItkWasm } from './dicom-itk-wasm'
-import { NATIVE_TRANSFER_SYNTAXES, TS_IMPLICIT_LE, parseDicomBytes, type ParsedDicom } from './dicom-parse'
+import { NATIVE_TRANSFER_SYNTAXES, parseDicomBytes, type ParsedDicom } from './dicom-parse'
 import { rewrapForDecoder } from './dicom-rewrap'
 import { TS_RLE } from './dicom-rle'
 import { checkNativePixelFormat, decodeStoredFrame, storedFrameView } from './dicom-pixels'
@@ -399,7 +399,7 @@ async function decodeCompressed(sorted: FrameInfo[], options: ReadDicomSeriesOpt
   let decoded
   try {
     // A data set whose VR encoding contradicts its transfer syntax is re-wrapped: GDCM refuses it.
-    const bytesFor = (p: ParsedDicom) => (p.hasMeta && p.littleEndian && p.explicitVR !== (p.transferSyntaxUID !== TS_IMPLICIT_LE) ? rewrapForDecoder(p) : p.sourceBytes)
+    const bytesFor = (p: ParsedDicom) => (p.vrMismatch ? rewrapForDecoder(p) : p.sourceBytes)
     decoded = await decodeWithItkWasm(files.map((f) => ({ name: names.get(f)!, bytes: bytesFor(f.parsed) })), { webWorker: options.webWorker })
   } catch (e) {
     if (e instanceof Error && (e.name === 'ItkWasmConfigError' || e.name === 'AbortError')) throw e
