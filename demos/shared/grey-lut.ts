@@ -7,6 +7,7 @@
  */
 import { makeImage, type NumericArray } from '../../src/image'
 import { applyWindow, type VoiLutFunction, type Window } from '../../src/intensity/index'
+import { greyWord, sizedContext } from './canvas'
 
 /** Display words (little-endian ABGR) for the values offset, offset + 1, … */
 export interface GreyLut {
@@ -16,11 +17,6 @@ export interface GreyLut {
 
 // Tables beyond this many entries cost more to fill than a slice costs to window directly.
 const MAX_TABLE = 1 << 20
-
-/** Opaque grey g as one 32-bit canvas word. */
-function greyWord(g: number): number {
-  return (0xff000000 | (g << 16) | (g << 8) | g) >>> 0
-}
 
 /**
  * [min, max] when every value of `data` is an integer in that range and a table over it is small
@@ -59,11 +55,7 @@ export function lutPainter(): (canvas: HTMLCanvasElement, values: ArrayLike<numb
   let image: ImageData | null = null
   let words: Uint32Array | null = null
   return (canvas, values, width, height, lut) => {
-    if (canvas.width !== width) canvas.width = width
-    if (canvas.height !== height) canvas.height = height
-    // willReadFrequently as paintCanvas uses it: the first getContext call fixes the options.
-    const ctx = canvas.getContext('2d', { willReadFrequently: true })
-    if (!ctx) throw new Error('This browser cannot draw on a canvas')
+    const ctx = sizedContext(canvas, width, height)
     if (!image || !words || image.width !== width || image.height !== height) {
       image = ctx.createImageData(width, height)
       words = new Uint32Array(image.data.buffer)
