@@ -27,7 +27,7 @@ export const CT_SAMPLES: CtSample[] = [
   {
     id: 'head-ct-j2k',
     label: 'Real head CT slice, 512×512, JPEG 2000',
-    note: 'A real head CT slice compressed with lossy JPEG 2000, decoded in your browser by ITK (itk-wasm) — from pydicom’s test files (MIT licence).',
+    note: 'A real head CT slice compressed with lossy JPEG 2000, decoded in your browser by ITK (itk-wasm) — from pydicom’s test files; the image itself comes from the CQ500 head-CT dataset (Qure.ai; Chilamkurthy et al. 2018): treat it as CC BY-NC-SA 4.0 (non-commercial, share-alike).',
     files: ['/data/693_J2KI.dcm'],
   },
 ]

@@ -89,7 +89,9 @@ function makeYielder(): () => Promise<void> {
  *    (ITK BSplineControlPointImageFilter on the input grid), biasField = exp(log field),
  *    corrected = image / biasField.
  *
- * Defaults are ITK's and the usual CLI's: shrinkFactor 4, numberOfIterations [50, 50, 50, 50],
+ * Defaults are those of the usual tools, not of ITK's filter alone: shrinkFactor 4 (ITK's filter has
+ * no shrink factor; 4 is ANTs N4BiasFieldCorrection's), numberOfIterations [50, 50, 50, 50]
+ * (SimpleITK's and ANTs' 4 levels × 50; ITK's filter defaults to 1 level × 50),
  * convergenceThreshold 0.001, splineOrder 3, numberOfControlPoints 4, numberOfHistogramBins
  * 200, biasFieldFullWidthAtHalfMaximum 0.15, wienerFilterNoise 0.01. 2D and 3D scalar images.
  * As in ITK, the B-spline domain is the image's index extent (origin, spacing and direction do
