@@ -2,3 +2,4 @@
 export { resample, type ResampleOptions, type Interpolator } from './resample'
 export { resampleToSpacing, type ResampleToSpacingOptions } from './resample-to-spacing'
 export { bsplineCoefficients, type BSplineCoefficientsOptions } from './bspline-decomposition'
+export { reorientImage, orientationCode, ReorientError, type ReorientErrorCode, type ReorientOptions } from './reorient'
