@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitepress'
+import { offlineUrls } from './offline-urls'
 import { fileURLToPath } from 'node:url'
 import { book } from './book'
 
@@ -45,12 +46,13 @@ export default defineConfig({
     },
   },
   vite: {
+    plugins: [offlineUrls()],
     // The repository keeps sample data and static files in /public (not docs/public).
     publicDir: `${root}public`,
     resolve: {
       alias: { 'med-imaging-primer': `${root}src/index.ts` },
     },
-    worker: { format: 'es' },
+    worker: { format: 'es', plugins: () => [offlineUrls()] },
     // Pre-bundle the CommonJS readers up front so the first visit does not reload the page.
     optimizeDeps: {
       include: ['fflate', 'dicom-parser', 'nifti-reader-js', 'plotly.js-dist-min'],
