@@ -55,7 +55,7 @@ export default defineConfig({
     worker: { format: 'es', plugins: () => [offlineUrls()] },
     // Pre-bundle the CommonJS readers up front so the first visit does not reload the page.
     optimizeDeps: {
-      include: ['fflate', 'dicom-parser', 'nifti-reader-js', 'plotly.js-dist-min'],
+      include: ['fflate', 'dicom-parser', 'nifti-reader-js', 'plotly.js-basic-dist-min'],
       exclude: ['itk-wasm', '@itk-wasm/dicom', '@itk-wasm/image-io'],
     },
     server: { fs: { allow: [root] } },

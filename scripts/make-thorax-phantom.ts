@@ -25,6 +25,9 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { formatDS, writeDicomFile, type DicomElement } from './dicom-writer'
+import { readDicomSeries } from '../src/io/dicom'
+import { writeNifti } from '../src/io/nifti'
+import type { Image } from '../src/image'
 
 // ---------------------------------------------------------------------------------------------
 // Geometry
@@ -1522,6 +1525,47 @@ export function generatePhantom(opts: GenerateOptions = {}): GenerateResult {
 }
 
 /**
+ * The figures' copy of the phantom: the DICOM series as read by the library (HU, LPS), averaged
+ * over 2×2 pixel blocks (0.7 → 1.4 mm in-plane, 2.5 mm slices kept; the mean of four integers
+ * rounded half up) and written as one gzipped NIfTI-1 int16 volume: about 5 MB instead of the
+ * series' 37 MB, so a chapter page can show it at once. The DICOM series stays for the pages
+ * where reading DICOM is the lesson.
+ */
+export async function writeFigureCopy(seriesDir: string, outFile: string): Promise<Image> {
+  const index = JSON.parse(readFileSync(join(seriesDir, 'index.json'), 'utf8')) as { files: string[] }
+  const buffers = index.files.map((f) => { const b = readFileSync(join(seriesDir, f)); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) })
+  const full = await readDicomSeries(buffers)
+  const [nx, ny, nz] = full.size as [number, number, number]
+  const src = full.data as Int16Array
+  const mx = nx >> 1, my = ny >> 1
+  const out = new Int16Array(mx * my * nz)
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < my; j++) {
+      const r0 = (k * ny + 2 * j) * nx, r1 = r0 + nx, o = (k * my + j) * mx
+      for (let i = 0; i < mx; i++) {
+        const sum = src[r0 + 2 * i]! + src[r0 + 2 * i + 1]! + src[r1 + 2 * i]! + src[r1 + 2 * i + 1]!
+        out[o + i] = Math.floor(sum / 4 + 0.5)
+      }
+    }
+  }
+  const d = full.direction as unknown as ArrayLike<number>
+  const [sx, sy] = full.spacing as [number, number, number]
+  // The centre of block (0,0) lies half a source pixel along the row and column directions.
+  const origin = [0, 1, 2].map((r) => full.origin[r]! + 0.5 * sx * d[r * 3]! + 0.5 * sy * d[r * 3 + 1]!)
+  const image: Image = {
+    ...full,
+    name: 'ct-thorax-phantom (figure copy, 1.4 mm)',
+    size: [mx, my, nz],
+    spacing: [2 * sx, 2 * sy, full.spacing[2]!],
+    origin,
+    data: out,
+    metadata: new Map(),
+  }
+  writeFileSync(outFile, new Uint8Array(writeNifti(image, { description: 'Synthetic thorax CT phantom (not a patient), 2x2 mean' })))
+  return image
+}
+
+/**
  * A deliberately malformed NIfTI-1 file for the "bad input" examples: a valid gzip stream whose
  * 348-byte header has sizeof_hdr = 540 (the NIfTI-2 value) while carrying the NIfTI-1 magic "n+1".
  */
@@ -1540,7 +1584,10 @@ export function makeBadNifti(): Uint8Array {
   return gzipSync(hdr, { level: 9 })
 }
 
-function cli(argv: string[]): void {
+/** File name of the figures' copy inside the series folder. */
+export const FIGURE_COPY = 'thorax-1.4mm.nii.gz'
+
+async function cli(argv: string[]): Promise<void> {
   if (argv[0] === '--bad-nifti') {
     const out = argv[1] ?? 'public/data/bad/not-a-scan.nii.gz'
     writeFileSync(out, makeBadNifti())
@@ -1557,14 +1604,20 @@ function cli(argv: string[]): void {
     .digest('hex')
   const marker = join(outDir, '.generator-sha256')
   if (ifStale && existsSync(marker) && readFileSync(marker, 'utf8').trim() === sourceHash &&
-      Array.from({ length: NZ }, (_, a) => sliceFile(a)).every((f) => existsSync(join(outDir, f)))) {
+      [...Array.from({ length: NZ }, (_, a) => sliceFile(a)), FIGURE_COPY].every((f) => existsSync(join(outDir, f)))) {
     console.log(`${outDir} is up to date`)
     return
   }
   const t0 = performance.now()
   const res = generatePhantom({ outDir })
+  await writeFigureCopy(outDir, join(outDir, FIGURE_COPY))
   writeFileSync(marker, sourceHash + '\n')
   console.log(`wrote ${res.files.length} slices + index.json to ${res.outDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) cli(process.argv.slice(2))
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  cli(process.argv.slice(2)).catch((err) => {
+    console.error(err)
+    process.exit(1)
+  })
+}

@@ -3,6 +3,7 @@
  * itk-wasm (copied to /itk/ at build time), so nothing is fetched from a CDN.
  */
 import { withBase } from 'vitepress'
+import { loadSample } from '../kit/sample-cache'
 import { configureWorker, runInWorker, terminateWorker } from '../../src/worker/client'
 
 let configured = false
@@ -23,52 +24,25 @@ export function siteWorker() {
   return { runInWorker, terminateWorker }
 }
 
-/** Fetches a site file as an ArrayBuffer, reporting bytes received when the size is known. */
-export async function fetchBytes(
+/** Fetches a site file once per visit (see kit/sample-cache.ts), reporting bytes received. */
+export function fetchBytes(
   path: string,
   onProgress?: (received: number, total: number | undefined) => void,
   signal?: AbortSignal,
 ): Promise<ArrayBuffer> {
-  const response = await fetch(withBase(path), { signal })
-  if (!response.ok) throw new Error(`Could not load ${path}: HTTP ${response.status} ${response.statusText}`)
-  const total = Number(response.headers.get('content-length')) || undefined
-  if (!response.body || !onProgress) return response.arrayBuffer()
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let received = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    chunks.push(value)
-    received += value.length
-    onProgress(received, total)
-  }
-  const out = new Uint8Array(received)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out.buffer
+  return loadSample(path, { onProgress, signal })
 }
 
-/** Fetches many site files, reporting the fraction of files done. */
+/** Fetches many site files (each once per visit), reporting the fraction of files done. */
 export async function fetchAll(
   paths: string[],
   onProgress?: (fraction: number) => void,
   signal?: AbortSignal,
 ): Promise<ArrayBuffer[]> {
   let done = 0
-  const results = new Array<ArrayBuffer>(paths.length)
-  const queue = paths.map((p, i) => [p, i] as const)
-  // A few requests at a time: fast on a local site, gentle on a slow one.
-  const workers = Array.from({ length: 6 }, async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      results[next[1]] = await fetchBytes(next[0], undefined, signal)
-      done++
-      onProgress?.(done / paths.length)
-    }
-  })
-  await Promise.all(workers)
-  return results
+  return Promise.all(paths.map(async (p) => {
+    const bytes = await loadSample(p, { signal })
+    onProgress?.(++done / paths.length)
+    return bytes
+  }))
 }

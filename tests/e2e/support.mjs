@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-export const distDir = join(root, '.vitepress', 'dist')
+// E2E_DIST lets a second checkout test its own build (npx vitepress build --outDir <dir>).
+export const distDir = process.env.E2E_DIST ?? join(root, '.vitepress', 'dist')
 
 const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
