@@ -11,6 +11,8 @@ export default defineConfig({
   lang: 'en-US',
   srcDir: 'docs',
   cleanUrls: true,
+  // A favicon of our own (browsers otherwise ask for /favicon.ico and log a 404 on every page).
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   lastUpdated: false,
   // Every link and asset must resolve: a broken link fails the build.
   ignoreDeadLinks: false,

@@ -98,10 +98,14 @@ function count(mask: Image): number {
 const fmt = (v: number[]) => v.map((x) => +x.toFixed(3)).join(' × ')
 
 /**
- * The chest-CT preprocessing recipe of the LUNA16 challenge pipelines (Setio et al. 2017,
- * "Validation, comparison, and combination of algorithms for automatic detection of pulmonary
- * nodules in computed tomography images: the LUNA16 challenge", Medical Image Analysis 42:1–13),
- * composed from the library's operations; each step can be switched off:
+ * A chest-CT preprocessing recipe as used by lung-nodule detectors trained on LUNA16 data. LUNA16
+ * itself (Setio et al. 2017, "Validation, comparison, and combination of algorithms for automatic
+ * detection of pulmonary nodules in computed tomography images: the LUNA16 challenge", Medical
+ * Image Analysis 42:1–13) prescribes no preprocessing, only its data (slices ≤ 2.5 mm); the
+ * [−1200, 600] HU clip and min–max scaling follow the DSB 2017 winner (Liao et al. 2019,
+ * "Evaluate the malignancy of pulmonary nodules using the 3-D deep leaky noisy-OR network",
+ * IEEE TNNLS 30(11):3484–3495), the lung mask Hu, Hoffman & Reinhardt 2001 (IEEE TMI 20(6)).
+ * Composed from the library's operations; each step can be switched off:
  *
  * 1. resample: `resampleToSpacing(ct, targetSpacing)` ([1, 1, 1] mm), interpolator 'linear'
  *    with defaultValue −1024 HU and float32 output (so a 2.5 mm slice series becomes isotropic);
