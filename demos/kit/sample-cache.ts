@@ -9,8 +9,15 @@
  */
 import { withBase } from 'vitepress'
 
-/** Bytes of finished downloads kept for later figures and pages. */
+/** Bytes of finished downloads kept for later figures and pages, by default. */
 export const CACHE_LIMIT_BYTES = 384 * 1024 * 1024
+let limitBytes = CACHE_LIMIT_BYTES
+
+/** Changes how many bytes of finished downloads are kept (e.g. lower on a small device). */
+export function setSampleCacheLimit(bytes: number): void {
+  limitBytes = bytes
+  evict()
+}
 
 export type BytesProgress = (received: number, total: number | undefined) => void
 
@@ -44,7 +51,7 @@ function evict(): void {
   for (const e of entries.values()) size += e.bytes?.byteLength ?? 0
   // Map iteration order is insertion order; a hit re-inserts, so the first entries are the oldest.
   for (const [key, e] of entries) {
-    if (size <= CACHE_LIMIT_BYTES) break
+    if (size <= limitBytes) break
     if (!e.bytes) continue
     size -= e.bytes.byteLength
     entries.delete(key)
