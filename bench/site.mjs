@@ -12,7 +12,11 @@ import { cpus } from 'node:os'
 import { chromium } from 'playwright-core'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const dist = join(root, '.vitepress', 'dist')
+// --dist <dir>: measure another build (e.g. a second checkout's `vitepress build --outDir <dir>`).
+const distArg = process.argv.indexOf('--dist')
+const dist = distArg > 0 ? process.argv[distArg + 1] : join(root, '.vitepress', 'dist')
+const outArg = process.argv.indexOf('--out')
+const outFile = outArg > 0 ? process.argv[outArg + 1] : join(root, 'bench', 'site-results.txt')
 const THROTTLE = { offline: false, latency: 20, downloadThroughput: 50 * 125000, uploadThroughput: 12.5 * 125000 }
 const FIGURE_TIMEOUT = 60_000
 
@@ -26,8 +30,8 @@ function walk(dir, out = []) {
 }
 const newest = (dir) => Math.max(...walk(dir).map((f) => statSync(f).mtimeMs))
 
-const needBuild = process.argv.includes('--build') || !existsSync(join(dist, 'index.html')) ||
-  statSync(join(dist, 'index.html')).mtimeMs < newest(join(root, 'docs'))
+const needBuild = process.argv.includes('--build') || (distArg < 0 && !existsSync(join(dist, 'index.html')) ||
+  statSync(join(dist, 'index.html')).mtimeMs < Math.max(newest(join(root, 'docs')), newest(join(root, 'demos'))))
 if (needBuild) {
   console.log('building the site (npx vitepress build)…')
   execSync('npx vitepress build', { cwd: root, stdio: 'inherit' })
@@ -101,6 +105,7 @@ function initScript() {
     const m = (marks[id] ??= {})
     const s = el.getAttribute('data-state')
     if (m.left == null && s && s !== 'loading') { m.left = performance.now(); m.state = s }
+    if (m.ready == null && s === 'ready') m.ready = performance.now()
     if (!seen.has(el)) { seen.add(el); io.observe(el) }
   }
   const scan = () => document.querySelectorAll('[data-testid$="-demo"]').forEach(check)
@@ -110,6 +115,11 @@ function initScript() {
     }
   }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state', 'data-testid'] })
   document.addEventListener('DOMContentLoaded', scan)
+  // Cumulative layout shift (shifts within 500 ms of input excluded by the browser: hadRecentInput).
+  window.__cls = 0
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value
+  }).observe({ type: 'layout-shift', buffered: true })
 }
 
 async function measure(pagePath, { figures }) {
@@ -154,25 +164,32 @@ async function measure(pagePath, { figures }) {
       await page.locator(`[data-testid="${id}"]`).first().scrollIntoViewIfNeeded()
       let ms
       try {
-        await page.waitForFunction((i) => window.__bench[i]?.left != null && window.__bench[i]?.entered != null, id, { timeout: FIGURE_TIMEOUT, polling: 50 })
+        // First picture = data-state 'ready' (the convention: 'loading' until a picture is shown
+        // and interactive); a figure that never gets there is reported with the state it reached.
+        await page.waitForFunction((i) => window.__bench[i]?.entered != null && (window.__bench[i]?.ready != null || ['error', 'idle'].includes(window.__bench[i]?.state)), id, { timeout: FIGURE_TIMEOUT, polling: 50 })
         const m = await page.evaluate((i) => window.__bench[i], id)
-        ms = m.left < m.entered ? `0 (${m.state} before visible)` : `${Math.round(m.left - m.entered)} (${m.state})`
+        const t = m.ready ?? m.left
+        ms = t < m.entered ? `0 (${m.ready != null ? 'ready' : m.state} before visible)` : `${Math.round(t - m.entered)} (${m.ready != null ? 'ready' : m.state})`
       } catch { ms = `>60 s` }
       rows.push({ id, ms, figBytes: bytes - b0 })
     }
   }
+  // network quiet again after the last figure, then the page's total: what a reader who scrolls
+  // through the page without touching a figure downloads.
+  for (let quiet = 0, t1 = Date.now(); quiet < 1000 && Date.now() - t1 < 60_000;) {
+    await page.waitForTimeout(100); quiet = inflight.size ? 0 : quiet + 100
+  }
+  const cls = await page.evaluate(() => window.__cls)
   const dups = [...fetched].filter(([, n]) => n > 1).map(([u, n]) => `${u.replace(base, '')}×${n}`)
   await context.close()
-  return { pagePath, ids, rows, bytesBefore, bytesAfter: bytes, dups, external: [...external] }
+  return { pagePath, ids, rows, bytesBefore, bytesAfter: bytes, dups, external: [...external], cls }
 }
 
 const pages = walk(dist).filter((f) => f.endsWith('.html') && !f.endsWith('404.html'))
   .map((f) => '/' + relative(dist, f).replace(/\\/g, '/').replace(/(^|\/)index\.html$/, '$1').replace(/\.html$/, '')).sort()
-const figurePages = pages.filter((p) => {
-  const f = join(dist, p.endsWith('/') ? p + 'index.html' : p + '.html')
-  return /data-testid="[^"]*-demo"/.test(readFileSync(f, 'utf8'))
-})
-const detailed = [...new Set(['/', '/ch01/01-ct', ...figurePages])]
+// Figures render on the client, so a page's figures are found by loading it: every page is visited
+// and scrolled figure by figure.
+const detailed = pages
 const kb = (n) => `${(n / 1024).toFixed(0)} KiB`
 const lines = []
 const out = (s = '') => { console.log(s); lines.push(s) }
@@ -180,22 +197,22 @@ const started = Date.now()
 const table = []
 for (const p of detailed) {
   const r = await measure(p, { figures: true })
-  if (!r.rows.length) table.push([p, '—', '—', kb(r.bytesBefore), '—', r.dups.length, r.external.length])
+  const cls = r.cls.toFixed(3)
+  if (!r.rows.length) table.push([p, '—', '—', kb(r.bytesBefore), kb(r.bytesAfter), '—', r.dups.length, r.external.length, cls])
   for (const [i, f] of r.rows.entries()) {
-    table.push([i ? '' : p, f.id, f.ms, i ? '' : kb(r.bytesBefore), kb(f.figBytes), i ? '' : r.dups.length, i ? '' : r.external.length])
+    table.push([i ? '' : p, f.id, f.ms, i ? '' : kb(r.bytesBefore), i ? '' : kb(r.bytesAfter), kb(f.figBytes), i ? '' : r.dups.length, i ? '' : r.external.length, i ? '' : cls])
   }
   r.detail = r; table.push({ detail: r })
 }
-const others = []
-for (const p of pages.filter((x) => !detailed.includes(x))) others.push(await measure(p, { figures: false }))
 
 out(`# npm run bench:site, ${new Date().toISOString()}, nproc ${cpus().length} (${cpus()[0]?.model ?? '?'}), Chromium ${browser.version()} headless`)
 out(`# throttle (CDP Network.emulateNetworkConditions): latency 20 ms, down 50 Mbit/s, up 12.5 Mbit/s; HTTP cache enabled, fresh browser context per page`)
 out(`# server: 127.0.0.1 static, gzip -9 for text types (html js mjs css json svg txt), binaries raw (wasm, png, dcm, nii.gz); viewport 1280×900`)
-out(`# first picture = figure root [data-testid$="-demo"] scrolled into view; ms from entering the viewport (IntersectionObserver) to data-state ≠ 'loading' (MutationObserver); timeout 60 s`)
-out(`# page bytes before interaction = sum of encodedDataLength after load + 1 s network quiet; figure bytes = transferred while waiting for that figure`)
+out(`# first picture = figure root [data-testid$="-demo"] scrolled into view; ms from entering the viewport (IntersectionObserver) to data-state 'ready' (MutationObserver); timeout 60 s`)
+out(`# bytes at load = encodedDataLength after load + 1 s network quiet; bytes before interaction = after scrolling to every figure in turn, waiting for each, and 1 s quiet (no clicks); figure bytes = transferred while waiting for that figure`)
+out(`# CLS = sum of layout-shift entries without recent input over the whole visit`)
 out()
-const head = ['page', 'figure', 'first picture ms (state)', 'page bytes before interaction', 'figure bytes', 'duplicate fetches', 'other hosts']
+const head = ['page', 'figure', 'first picture ms', 'bytes at load', 'bytes before interaction', 'figure bytes', 'duplicate fetches', 'other hosts', 'CLS']
 const body = table.filter((r) => Array.isArray(r))
 const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)))
 const fmt = (r) => r.map((c, i) => String(c).padEnd(w[i])).join(' | ')
@@ -206,16 +223,7 @@ for (const { detail: r } of table.filter((x) => !Array.isArray(x))) {
   if (r.external.length) out(`  other hosts on ${r.pagePath}: ${r.external.join(', ')}`)
 }
 out()
-out('# bytes-only pass (load + 1 s quiet, no scrolling) over the remaining pages')
-const w2 = Math.max(...others.map((r) => r.pagePath.length), 4)
-out(`${'page'.padEnd(w2)} | bytes before interaction | duplicate fetches | other hosts`)
-for (const r of others) {
-  out(`${r.pagePath.padEnd(w2)} | ${kb(r.bytesBefore).padEnd(24)} | ${String(r.dups.length).padEnd(17)} | ${r.external.length}`)
-  if (r.dups.length) out(`  duplicates: ${r.dups.join(', ')}`)
-  if (r.external.length) out(`  other hosts: ${r.external.join(', ')}`)
-}
-out()
 out(`# run time ${((Date.now() - started) / 1000).toFixed(0)} s`)
 await browser.close()
 server.close()
-writeFileSync(join(root, 'bench', 'site-results.txt'), lines.join('\n') + '\n')
+writeFileSync(outFile, lines.join('\n') + '\n')
