@@ -23,6 +23,7 @@
  * spacing and flips that direction column, as itk::ImageFileReader does (itk-wasm's readImage
  * skips that step and returns the negative spacing).
  */
+import { NiftiError } from './nifti-errors'
 import type { NiftiHeader } from './nifti-header'
 
 type Mat4 = number[][] // row-major 4×4, float32-rounded values
@@ -181,7 +182,8 @@ export function chooseNiftiMatrix(h: NiftiHeader, compat: NiftiCompat = 'itk-was
     const scalesOk = [0, 1, 2].every((c) => Math.abs(columnNorm(sto, c) - h.pixdim[c + 1]) <= 1e-3)
     if (scalesOk && sformDecomposableWithoutSkew(sto) && (qformCode === 0 || sformCode === 1)) return { choice: 'sform', matrix: sto }
     if (qformCode !== 0) return { choice: 'qform', matrix: qto }
-    throw new Error(
+    throw new NiftiError(
+      'INVALID_GEOMETRY',
       `NIfTI orientation rejected: the sform (code ${sformCode}) is not orthonormal with column lengths equal to pixdim, and there is no qform; ITK 5.2's NiftiImageIO refuses such files too`,
     )
   }
@@ -195,7 +197,8 @@ export function chooseNiftiMatrix(h: NiftiHeader, compat: NiftiCompat = 'itk-was
   }
   if (preferSform) return { choice: 'sform', matrix: sto }
   if (qformCode !== 0) return { choice: 'qform', matrix: qto }
-  throw new Error(
+  throw new NiftiError(
+    'INVALID_GEOMETRY',
     `NIfTI orientation rejected: the sform (code ${sformCode}) is not orthonormal (it has shear or is singular) and there is no qform; ITK's NiftiImageIO refuses such files too`,
   )
 }

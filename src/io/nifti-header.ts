@@ -3,6 +3,7 @@
  * `nifti_hdr_looks_good` / `nifti_convert_nhdr2nim` make before ITK's NiftiImageIO trusts a
  * header (dim[0] in 1..7, dim[1..dim[0]] > 0, zero or non-finite pixdim → 1).
  */
+import { NiftiError } from './nifti-errors'
 import { NIFTI1, NIFTI2 } from 'nifti-reader-js'
 
 /** The header fields the reader and geometry code need, in NIfTI-1/2 independent form. */
@@ -44,26 +45,26 @@ export const NIFTI2_HEADER_SIZE = 540
 /** What a header needs to be told apart: its size, byte order and version, or why it is not one. */
 export function sniffNifti(bytes: Uint8Array): { version: 1 | 2; littleEndian: boolean } {
   if (bytes.byteLength < NIFTI1_HEADER_SIZE) {
-    throw new Error(`Not a NIfTI file: ${bytes.byteLength} bytes is shorter than a NIfTI-1 header (348 bytes)`)
+    throw new NiftiError('NOT_NIFTI', `Not a NIfTI file: ${bytes.byteLength} bytes is shorter than a NIfTI-1 header (348 bytes)`)
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const le = view.getInt32(0, true)
   const be = view.getInt32(0, false)
   const sizeofHdr = le === 348 || le === 540 ? le : be === 348 || be === 540 ? be : undefined
   if (sizeofHdr === undefined) {
-    throw new Error(`Not a NIfTI file: sizeof_hdr is ${le} (expected 348 for NIfTI-1 or 540 for NIfTI-2, in either byte order)`)
+    throw new NiftiError('NOT_NIFTI', `Not a NIfTI file: sizeof_hdr is ${le} (expected 348 for NIfTI-1 or 540 for NIfTI-2, in either byte order)`)
   }
   const littleEndian = le === sizeofHdr
   const version = sizeofHdr === 348 ? 1 : 2
   if (version === 2 && bytes.byteLength < NIFTI2_HEADER_SIZE) {
-    throw new Error(`Truncated NIfTI-2 header: ${bytes.byteLength} bytes, a NIfTI-2 header needs 540`)
+    throw new NiftiError('TRUNCATED', `Truncated NIfTI-2 header: ${bytes.byteLength} bytes, a NIfTI-2 header needs 540`)
   }
   const at = version === 1 ? 344 : 4
   const magic = String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2])
   const ok = version === 1 ? magic === 'n+1' || magic === 'ni1' : magic === 'n+2' || magic === 'ni2'
   if (!ok) {
     const shown = JSON.stringify(magic)
-    throw new Error(`Not a NIfTI file: bad magic ${shown} (expected ${version === 1 ? '"n+1" or "ni1"' : '"n+2" or "ni2"'}); Analyze 7.5 headers are not supported`)
+    throw new NiftiError('NOT_NIFTI', `Not a NIfTI file: bad magic ${shown} (expected ${version === 1 ? '"n+1" or "ni1"' : '"n+2" or "ni2"'}); Analyze 7.5 headers are not supported`)
   }
   return { version, littleEndian }
 }
@@ -91,11 +92,11 @@ export function parseNiftiHeader(bytes: Uint8Array): NiftiHeader {
   const dim = h.dims.slice(0, 8).map(Number)
   const ndim = dim[0]
   if (!(ndim >= 1 && ndim <= 7)) {
-    throw new Error(`Invalid NIfTI header: dim[0] = ${ndim}, it must be between 1 and 7`)
+    throw new NiftiError('INVALID_HEADER', `Invalid NIfTI header: dim[0] = ${ndim}, it must be between 1 and 7`)
   }
   for (let i = 1; i <= ndim; i++) {
     if (!(dim[i] > 0)) {
-      throw new Error(`Invalid NIfTI header: dim[${i}] = ${dim[i]}; every size must be positive (dim = [${dim.join(', ')}])`)
+      throw new NiftiError('INVALID_HEADER', `Invalid NIfTI header: dim[${i}] = ${dim[i]}; every size must be positive (dim = [${dim.join(', ')}])`)
     }
   }
   for (let i = ndim + 1; i < 8; i++) dim[i] = 1

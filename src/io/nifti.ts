@@ -10,12 +10,21 @@ import type { ComponentType, Image, Metadata, PixelType, TypedArray } from '../i
 import { componentTypeOf, voxelCount } from '../image'
 import { NIFTI1_HEADER_SIZE, NIFTI2_HEADER_SIZE, parseNiftiHeader, type NiftiHeader } from './nifti-header'
 import { niftiGeometry, type NiftiCompat } from './nifti-geometry'
+import { NiftiError } from './nifti-errors'
 
 export { chooseNiftiMatrix, niftiGeometry, type NiftiCompat } from './nifti-geometry'
 export { parseNiftiHeader, sniffNifti, type NiftiHeader } from './nifti-header'
+export { NiftiError, type NiftiErrorCode } from './nifti-errors'
 
 /** Largest pixel buffer (and decompressed file) the reader allocates: 2 GiB − 1, the typed-array limit of common browsers. */
 export const NIFTI_MAX_BYTES = 2 ** 31 - 1
+
+/**
+ * Deflate's largest possible expansion is about 1032:1 (a 258-byte match coded in two bits, RFC
+ * 1951); a gzip file of n bytes cannot decompress to more than this many bytes, so a header that
+ * claims more is refused before anything is allocated.
+ */
+const DEFLATE_MAX_RATIO = 1032
 
 export interface ReadNiftiOptions {
   /** Name given to the image. Default: the header's `descrip`, or 'nifti' when empty. */
@@ -34,6 +43,11 @@ export interface ReadNiftiOptions {
    * @itk-wasm/image-io reads) or 'itk-5.2' (C++ ITK 5.2's ImageFileReader). Default: 'itk-wasm'.
    */
   compat?: NiftiCompat
+  /**
+   * Largest pixel buffer the reader may allocate, in bytes (checked before allocating).
+   * Default: {@link NIFTI_MAX_BYTES}.
+   */
+  maxBytes?: number
 }
 
 interface DatatypeInfo {
@@ -86,8 +100,55 @@ function toBytes(buffer: ArrayBuffer | Uint8Array): Uint8Array {
 }
 
 function gzipError(e: unknown): Error {
+  if (e instanceof NiftiError) return e
   const msg = e instanceof Error ? e.message : String(e)
-  return new Error(`Corrupt gzip data: ${msg}`)
+  if (/unexpected (EOF|end)/i.test(msg)) return new NiftiError('TRUNCATED', `Truncated gzip stream: the file ends before its compressed data do (${msg})`)
+  return new NiftiError('CORRUPT_GZIP', `Corrupt gzip data: ${msg}`)
+}
+
+const CRC_TABLE = (() => {
+  const t = new Int32Array(256)
+  for (let n = 0; n < 256; n++) {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    t[n] = c
+  }
+  return t
+})()
+
+/**
+ * Checks each gzip member's CRC-32 and length (ISIZE) trailer (RFC 1952 §2.3.1) against what was
+ * decompressed: fflate inflates without checking them, so a flipped bit would load silently.
+ */
+function gzipTrailerCheck(input: Uint8Array) {
+  let crc = -1
+  let length = 0
+  const verify = (memberEnd: number) => {
+    if (memberEnd < 8 || memberEnd > input.length) throw new NiftiError('TRUNCATED', 'Truncated gzip stream: the trailer (CRC-32 and length) is missing')
+    const v = new DataView(input.buffer, input.byteOffset + memberEnd - 8, 8)
+    const want = v.getUint32(0, true)
+    const size = v.getUint32(4, true)
+    const got = (crc ^ -1) >>> 0
+    if (size !== length >>> 0) throw new NiftiError('CORRUPT_GZIP', `Corrupt gzip data: the stream decompresses to ${length} bytes but its trailer says ${size} (mod 2³²)`)
+    if (got !== want) throw new NiftiError('CORRUPT_GZIP', `Corrupt gzip data: CRC-32 mismatch (computed ${got.toString(16).padStart(8, '0')}, trailer says ${want.toString(16).padStart(8, '0')}); the file is damaged`)
+    crc = -1
+    length = 0
+  }
+  return {
+    update(chunk: Uint8Array): void {
+      let c = crc
+      for (let i = 0; i < chunk.length; i++) c = CRC_TABLE[(c ^ chunk[i]!) & 0xff]! ^ (c >>> 8)
+      crc = c
+      length += chunk.length
+    },
+    /** A new member starts at `offset` of the input: the previous one ends there. */
+    memberStart(offset: number): void {
+      verify(offset)
+    },
+    end(): void {
+      verify(input.length)
+    },
+  }
 }
 
 type Plan = (head: Uint8Array) => { start: number; dataBytes: number }
@@ -152,7 +213,7 @@ function plannedSink(plan: Plan) {
       if (data === null) {
         // Stream ended before a full header: let the header parser report what is wrong.
         plan(head ?? new Uint8Array(0))
-        throw new Error('Truncated NIfTI file: the gzip stream ends inside the header')
+        throw new NiftiError('TRUNCATED', 'Truncated NIfTI file: the gzip stream ends inside the header')
       }
       return { data, length: Math.max(0, Math.min(pos, end) - start) }
     },
@@ -163,14 +224,21 @@ function plannedSink(plan: Plan) {
 function gunzipPlanned(bytes: Uint8Array, plan: Plan, options: ReadNiftiOptions): { data: Uint8Array; length: number } {
   const CHUNK = 1 << 20
   const sink = plannedSink(plan)
-  const gz = new Gunzip((chunk) => sink.push(chunk))
+  const trailer = gzipTrailerCheck(bytes)
+  const gz = new Gunzip((chunk) => {
+    trailer.update(chunk)
+    sink.push(chunk)
+  })
+  gz.onmember = (offset) => trailer.memberStart(offset)
   try {
-    for (let at = 0; at < bytes.length && !sink.complete; at += CHUNK) {
+    // To the end of the stream even when the pixels are complete: the trailer must be checked.
+    for (let at = 0; at < bytes.length && sink.planError === null; at += CHUNK) {
       options.signal?.throwIfAborted()
       const stop = Math.min(bytes.length, at + CHUNK)
       gz.push(bytes.subarray(at, stop), stop === bytes.length)
       options.onProgress?.(0.9 * (stop / bytes.length), 'decompressing')
     }
+    if (sink.planError === null) trailer.end()
   } catch (e) {
     if (options.signal?.aborted) throw e
     if (sink.planError === null) throw gzipError(e)
@@ -191,7 +259,8 @@ async function gunzipPlannedNative(bytes: Uint8Array, plan: Plan, options: ReadN
       if (done) break
       sink.push(value)
       out += value.length
-      if (sink.complete) break
+      // Read to the end even when the pixels are complete: the platform checks the CRC there.
+      if (sink.planError !== null) break
       options.onProgress?.(Math.min(0.9, out / Math.max(1, 4 * bytes.length)), 'decompressing')
     }
   } catch (e) {
@@ -223,15 +292,15 @@ interface Layout {
 }
 
 /** Dimension, size, pixel type and scaling ITK's NiftiImageIO derives from a header. */
-function layoutOf(h: NiftiHeader): Layout {
+function layoutOf(h: NiftiHeader, maxBytes = NIFTI_MAX_BYTES): Layout {
   const info = DATATYPES[h.datatype]
   if (!info) {
     const known = UNSUPPORTED_DATATYPES[h.datatype]
-    throw new Error(`Unsupported NIfTI datatype ${known ?? `code ${h.datatype}`}; supported: ${Object.values(DATATYPES).map((d) => d.name).join(', ')}`)
+    throw new NiftiError('UNSUPPORTED', `Unsupported NIfTI datatype ${known ?? `code ${h.datatype}`}; supported: ${Object.values(DATATYPES).map((d) => d.name).join(', ')}`)
   }
-  if (h.intentCode === INTENT_GENMATRIX) throw new Error('NIfTI intent GENMATRIX (1004) is not supported (ITK rejects it too)')
+  if (h.intentCode === INTENT_GENMATRIX) throw new NiftiError('UNSUPPORTED', 'NIfTI intent GENMATRIX (1004) is not supported (ITK rejects it too)')
   if (h.intentCode === INTENT_SYMMATRIX || h.intentCode === INTENT_DISPVECT) {
-    throw new Error(`NIfTI intent ${h.intentCode === INTENT_SYMMATRIX ? 'SYMMATRIX (1005)' : 'DISPVECT (1006)'} is not supported by this reader`)
+    throw new NiftiError('UNSUPPORTED', `NIfTI intent ${h.intentCode === INTENT_SYMMATRIX ? 'SYMMATRIX (1005)' : 'DISPVECT (1006)'} is not supported by this reader`)
   }
   const d = h.dim
   let dimension: number
@@ -240,7 +309,7 @@ function layoutOf(h: NiftiHeader): Layout {
   let planarComponents = false
   if (h.intentCode === INTENT_VECTOR) {
     dimension = d[4] > 1 ? 4 : d[3] > 1 ? 3 : d[2] > 1 ? 2 : 1
-    if (info.components !== 1) throw new Error(`NIfTI vector intent with ${info.name} data is not supported`)
+    if (info.components !== 1) throw new NiftiError('UNSUPPORTED', `NIfTI vector intent with ${info.name} data is not supported`)
     components = d[5]
     pixelType = 'Vector'
     planarComponents = components > 1
@@ -261,12 +330,20 @@ function layoutOf(h: NiftiHeader): Layout {
   // integer data with scaling come back as float32
   const outBytes = count * (rescale && isInteger ? 4 : info.bytes) * info.components
   const total = h.singleFile ? Math.max(h.voxOffset, 0) + dataBytes : dataBytes
-  if (!Number.isSafeInteger(count) || outBytes > NIFTI_MAX_BYTES || total > NIFTI_MAX_BYTES) {
-    throw new Error(
-      `NIfTI image too large: size ${d.slice(1, d[0] + 1).join('×')} (${count} voxels × ${info.components} component(s)) needs ${Math.max(outBytes, total)} bytes, more than the ${NIFTI_MAX_BYTES}-byte limit`,
+  const limit = Math.min(maxBytes, NIFTI_MAX_BYTES)
+  if (!Number.isSafeInteger(count) || outBytes > limit || total > NIFTI_MAX_BYTES) {
+    throw new NiftiError(
+      'TOO_LARGE',
+      `NIfTI image too large: size ${d.slice(1, d[0] + 1).join('×')} (${count} voxels × ${info.components} component(s)) needs ${Math.max(outBytes, total)} bytes, more than the ${limit}-byte limit`,
     )
   }
   return { dimension, size, components, pixelType, planarComponents, dataBytes, slope, inter, rescale }
+}
+
+function checkVoxOffset(h: NiftiHeader): void {
+  if (!Number.isFinite(h.voxOffset) || h.voxOffset < 0) {
+    throw new NiftiError('INVALID_HEADER', `Invalid NIfTI header: vox_offset = ${h.voxOffset}; it must be a finite, non-negative byte offset`)
+  }
 }
 
 /**
@@ -357,6 +434,10 @@ function metadataOf(h: NiftiHeader, choice: string): Metadata {
 
 function buildImage(h: NiftiHeader, layout: Layout, pixels: Uint8Array, owned: boolean, options: ReadNiftiOptions): Image {
   const geometry = niftiGeometry(h, layout.dimension, options.compat)
+  const finite = (v: ArrayLike<number>) => Array.prototype.every.call(v, Number.isFinite)
+  if (!finite(geometry.origin) || !finite(geometry.direction as ArrayLike<number>) || !finite(geometry.spacing) || geometry.spacing.some((x) => !(x > 0))) {
+    throw new NiftiError('INVALID_GEOMETRY', `Invalid NIfTI geometry: origin [${geometry.origin.join(', ')}], spacing [${geometry.spacing.join(', ')}] or the direction matrix is not finite (check the qform/sform of the header)`)
+  }
   options.signal?.throwIfAborted()
   let data = decodeStored(pixels, h, DATATYPES[h.datatype], owned)
   if (layout.rescale) data = rescaleData(data, layout)
@@ -380,7 +461,7 @@ function buildImage(h: NiftiHeader, layout: Layout, pixels: Uint8Array, owned: b
 }
 
 function missing(what: string, have: number, need: number): Error {
-  return new Error(`Truncated NIfTI ${what}: ${have} bytes, ${need} needed (${need - have} bytes missing)`)
+  return new NiftiError('TRUNCATED', `Truncated NIfTI ${what}: ${have} bytes, ${need} needed (${need - have} bytes missing)`)
 }
 
 /**
@@ -407,7 +488,7 @@ function missing(what: string, have: number, need: number): Error {
 export async function readNifti(buffer: ArrayBuffer | Uint8Array, options: ReadNiftiOptions = {}): Promise<Image> {
   const input = toBytes(buffer)
   if (!isGzip(input) || typeof DecompressionStream === 'undefined' || options.nativeGunzip === false) return readNiftiSync(input, options)
-  const { plan, state } = singleFilePlan()
+  const { plan, state } = singleFilePlan(options, input.length)
   const { data, length } = await gunzipPlannedNative(input, plan, options)
   return finishGzip(state, data, length, options)
 }
@@ -415,7 +496,7 @@ export async function readNifti(buffer: ArrayBuffer | Uint8Array, options: ReadN
 /** Synchronous {@link readNifti}. */
 export function readNiftiSync(buffer: ArrayBuffer | Uint8Array, options: ReadNiftiOptions = {}): Image {
   const input = toBytes(buffer)
-  const { plan, state } = singleFilePlan()
+  const { plan, state } = singleFilePlan(options, isGzip(input) ? input.length : undefined)
   if (isGzip(input)) {
     const { data, length } = gunzipPlanned(input, plan, options)
     return finishGzip(state, data, length, options)
@@ -425,16 +506,26 @@ export function readNiftiSync(buffer: ArrayBuffer | Uint8Array, options: ReadNif
   return buildImage(state.h!, state.layout!, input.subarray(start, start + dataBytes), false, options)
 }
 
-function singleFilePlan(): { plan: Plan; state: { h?: NiftiHeader; layout?: Layout } } {
+/**
+ * The header check shared by both gunzip paths and plain files: header fields, the memory limit,
+ * and for a gzip file of `gzipBytes` bytes whether it could hold that many bytes at all.
+ */
+function singleFilePlan(options: ReadNiftiOptions, gzipBytes?: number): { plan: Plan; state: { h?: NiftiHeader; layout?: Layout } } {
   const state: { h?: NiftiHeader; layout?: Layout } = {}
   const plan: Plan = (head) => {
     const h = parseNiftiHeader(head)
     if (!h.singleFile) {
-      throw new Error(`This is the header of a NIfTI .hdr/.img pair (magic "${h.magic}"): read it with readNiftiPair(hdr, img)`)
+      throw new NiftiError('PAIR_HEADER', `This is the header of a NIfTI .hdr/.img pair (magic "${h.magic}"): read it with readNiftiPair(hdr, img)`)
     }
+    checkVoxOffset(h)
     state.h = h
-    state.layout = layoutOf(h)
-    return { start: singleFileOffset(h), dataBytes: state.layout.dataBytes }
+    state.layout = layoutOf(h, options.maxBytes)
+    const start = singleFileOffset(h)
+    const need = start + state.layout.dataBytes
+    if (gzipBytes !== undefined && need > DEFLATE_MAX_RATIO * gzipBytes + 1024) {
+      throw new NiftiError('TRUNCATED', `Truncated NIfTI file: the header claims ${need} bytes of image, but a ${gzipBytes}-byte gzip file can hold at most about ${DEFLATE_MAX_RATIO * gzipBytes} bytes`)
+    }
+    return { start, dataBytes: state.layout.dataBytes }
   }
   return { plan, state }
 }
@@ -455,7 +546,8 @@ export async function readNiftiPair(hdr: ArrayBuffer | Uint8Array, img: ArrayBuf
   let hb = toBytes(hdr)
   if (isGzip(hb)) hb = gunzipAll(hb)
   const h = parseNiftiHeader(hb)
-  const layout = layoutOf(h)
+  checkVoxOffset(h)
+  const layout = layoutOf(h, options.maxBytes)
   let ib = toBytes(img)
   if (isGzip(ib)) ib = gunzipAll(ib)
   const start = Math.max(0, Math.floor(h.voxOffset))
@@ -466,15 +558,18 @@ export async function readNiftiPair(hdr: ArrayBuffer | Uint8Array, img: ArrayBuf
 function gunzipAll(bytes: Uint8Array): Uint8Array {
   const chunks: Uint8Array[] = []
   let total = 0
+  const trailer = gzipTrailerCheck(bytes)
   const gz = new Gunzip((c) => {
     chunks.push(c)
     total += c.length
-    if (total > NIFTI_MAX_BYTES) throw new Error(`Decompressed NIfTI data exceeds ${NIFTI_MAX_BYTES} bytes`)
+    if (total > NIFTI_MAX_BYTES) throw new NiftiError('TOO_LARGE', `Decompressed NIfTI data exceeds ${NIFTI_MAX_BYTES} bytes`)
+    trailer.update(c)
   })
+  gz.onmember = (offset) => trailer.memberStart(offset)
   try {
     gz.push(bytes, true)
+    trailer.end()
   } catch (e) {
-    if (e instanceof Error && e.message.startsWith('Decompressed NIfTI')) throw e
     throw gzipError(e)
   }
   const out = new Uint8Array(total)
