@@ -5,6 +5,7 @@
 import type { DataSet, Element } from 'dicom-parser'
 import type { ParsedDicom } from './dicom-parse'
 import { pixelDataElement } from './dicom-parse'
+import { DicomError } from './dicom-errors'
 
 export interface FileInfo {
   /** Position of the file in the caller's list. */
@@ -122,8 +123,37 @@ export function dot(a: number[], b: number[]): number {
   return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
+/**
+ * Refuses image dimensions the pixel data cannot hold, before anything per frame is built: a
+ * 39-byte-per-frame file claiming NumberOfFrames = 10⁷ would otherwise build ten million frame
+ * records. Native data must hold frames × frame bytes; encapsulated data needs at least one
+ * fragment per frame (PS3.5 A.4) or a Basic Offset Table entry per frame.
+ */
+export function checkFrameCount(file: FileInfo): void {
+  const name = file.parsed.name
+  const px = file.pixel
+  if (!px) return
+  if (!(file.rows > 0 && file.columns > 0)) {
+    throw new DicomError('UNSUPPORTED_PIXEL_FORMAT', `${name}: Rows (0028,0010) = ${file.rows} and Columns (0028,0011) = ${file.columns}; an image needs at least one of each`)
+  }
+  if (px.encapsulatedPixelData) {
+    const fragments = px.fragments?.length ?? 0
+    const offsets = px.basicOffsetTable?.length ?? 0
+    if (file.frames > Math.max(fragments, offsets)) {
+      throw new DicomError('TRUNCATED', `${name}: NumberOfFrames (0028,0008) is ${file.frames} but its encapsulated Pixel Data holds only ${fragments} fragment(s); the file is truncated or its header is wrong`)
+    }
+    return
+  }
+  const frameBytes = file.rows * file.columns * file.samplesPerPixel * Math.max(1, file.bitsAllocated >> 3)
+  const have = Math.min(px.length, file.parsed.byteArray.length - px.dataOffset)
+  if (file.frames > 1 && file.frames * frameBytes > have) {
+    throw new DicomError('TRUNCATED', `${name}: NumberOfFrames (0028,0008) is ${file.frames}, which needs ${file.frames * frameBytes} bytes of Pixel Data, but the file holds ${have} (room for ${Math.floor(have / frameBytes)} frame(s))`)
+  }
+}
+
 /** Frames of a file with their geometry and Modality LUT rescale. */
 export function readFrames(file: FileInfo): FrameInfo[] {
+  checkFrameCount(file)
   const ds = file.parsed.dataSet
   const out: FrameInfo[] = []
   const gridOffsets = nums(ds, 'x3004000c') // RT Dose Grid Frame Offset Vector, PS3.3 C.8.8.3.2

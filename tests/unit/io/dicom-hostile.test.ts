@@ -1,0 +1,67 @@
+// Hostile DICOM headers: dimensions the pixel data cannot hold are refused quickly with a coded
+// DicomError, before any per-frame record or pixel buffer is built.
+import { describe, expect, it } from 'vitest'
+import { DicomError, readDicomSeries } from '../../../src/io/dicom'
+import { writeDicomFile, type DicomElement } from '../../../scripts/dicom-writer'
+
+const META = { mediaStorageSopClassUid: '1.2.840.10008.5.1.4.1.1.2', mediaStorageSopInstanceUid: '2.25.1', implementationClassUid: '2.25.2' }
+
+function ct(overrides: Partial<Record<string, DicomElement['value']>>, pixels = new Uint8Array(4 * 4 * 2)): Uint8Array {
+  const els: DicomElement[] = [
+    { tag: 0x00080016, vr: 'UI', value: META.mediaStorageSopClassUid },
+    { tag: 0x00080018, vr: 'UI', value: META.mediaStorageSopInstanceUid },
+    { tag: 0x00080060, vr: 'CS', value: 'CT' },
+    { tag: 0x0020000e, vr: 'UI', value: '2.25.3' },
+    { tag: 0x00200032, vr: 'DS', value: '0\\0\\0' },
+    { tag: 0x00200037, vr: 'DS', value: '1\\0\\0\\0\\1\\0' },
+    { tag: 0x00280002, vr: 'US', value: 1 },
+    { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
+    ...(overrides.frames !== undefined ? [{ tag: 0x00280008, vr: 'IS' as const, value: String(overrides.frames) }] : []),
+    { tag: 0x00280010, vr: 'US', value: (overrides.rows as number) ?? 4 },
+    { tag: 0x00280011, vr: 'US', value: (overrides.columns as number) ?? 4 },
+    { tag: 0x00280030, vr: 'DS', value: '1\\1' },
+    { tag: 0x00280100, vr: 'US', value: 16 },
+    { tag: 0x00280101, vr: 'US', value: 16 },
+    { tag: 0x00280102, vr: 'US', value: 15 },
+    { tag: 0x00280103, vr: 'US', value: 1 },
+    { tag: 0x7fe00010, vr: 'OW', value: pixels },
+  ]
+  return writeDicomFile(META, els)
+}
+
+async function errorOf(p: Promise<unknown>): Promise<DicomError> {
+  try {
+    await p
+  } catch (e) {
+    return e as DicomError
+  }
+  throw new Error('expected a rejection')
+}
+
+describe('DICOM dimensions against the pixel data present', () => {
+  it('a sane 4×4 file reads (the fixture itself is valid)', async () => {
+    const img = await readDicomSeries([ct({})])
+    expect(img.size).toEqual([4, 4, 1])
+  })
+
+  it('NumberOfFrames = 10⁷ on a 32-byte Pixel Data is TRUNCATED (checked before any frame record is built)', async () => {
+    const e = await errorOf(readDicomSeries([ct({ frames: 10_000_000 })]))
+    expect(e).toBeInstanceOf(DicomError)
+    expect(e.code).toBe('TRUNCATED')
+    expect(e.message).toMatch(/NumberOfFrames \(0028,0008\) is 10000000.*room for 1 frame/)
+  })
+
+  it('NumberOfFrames that fits is read as frames', async () => {
+    const img = await readDicomSeries([ct({ frames: 2 }, new Uint8Array(2 * 4 * 4 * 2))])
+    expect(img.size[2]).toBe(2)
+  })
+
+  it('Rows = 0 or Columns = 0 is refused with a code (was: a 4×0×1 image)', async () => {
+    for (const [rows, columns] of [[0, 4], [4, 0]]) {
+      const e = await errorOf(readDicomSeries([ct({ rows, columns })]))
+      expect(e).toBeInstanceOf(DicomError)
+      expect(e.code).toBe('UNSUPPORTED_PIXEL_FORMAT')
+      expect(e.message).toMatch(/Rows \(0028,0010\) = \d+ and Columns \(0028,0011\) = \d+/)
+    }
+  })
+})
