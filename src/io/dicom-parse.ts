@@ -224,6 +224,26 @@ function truncationError(name: string, partial: DataSet, bytes: Uint8Array, le: 
   return overrunError(name, tag, length, available)
 }
 
+/**
+ * The first element (searching nested sequence items too) whose value would end past `end`.
+ * Pixel Data is left to the pixel decoder, which says how many pixel bytes are missing.
+ */
+function elementPastEnd(ds: DataSet, end: number, depth = 0): { tag: number; length: number; available: number } | null {
+  if (depth > 64) return null
+  for (const key in ds.elements) {
+    const el = ds.elements[key]
+    if (key === 'x7fe00010') continue
+    if (el.dataOffset !== undefined && el.length !== undefined && el.length !== 0xffffffff && el.dataOffset + el.length > end) {
+      return { tag: parseInt(key.slice(1), 16), length: el.length, available: Math.max(0, end - el.dataOffset) }
+    }
+    for (const it of el.items ?? []) {
+      const found = it.dataSet ? elementPastEnd(it.dataSet, end, depth + 1) : null
+      if (found) return found
+    }
+  }
+  return null
+}
+
 function overrunError(name: string, tag: number, length: number, available: number): DicomError {
   const keyword = lookupTag(tag)?.keyword
   const what = tag === 0x7fe00010 ? 'Pixel Data (7FE0,0010)' : `element ${formatTag(tag)}${keyword ? ' ' + keyword : ''}`
@@ -262,7 +282,10 @@ export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
   } catch (e) {
     const err = e as { exception?: unknown; dataSet?: DataSet } | string | Error
     const partial = typeof err === 'object' && err !== null && 'dataSet' in err ? err.dataSet : undefined
-    const cause = typeof err === 'string' ? err : err instanceof Error ? err.message : String((err as { exception?: unknown }).exception)
+    const rawCause = typeof err === 'string' ? err : err instanceof Error ? err.message : String((err as { exception?: unknown }).exception)
+    // dicom-parser's messages name its internals ("dicomParser.readFixedString: attempt to read
+    // past end of buffer"): keep the reason, drop the function name.
+    const cause = rawCause.replace(/^\s*(dicomParser\.)?[A-Za-z]+(\.[A-Za-z]+)*:\s*/, '')
     if (partial) {
       const ts = hasMeta ? (partial.string('x00020010') ?? '').replace(/\0/g, '').trim() : transferSyntaxUID
       const le = ts !== TS_EXPLICIT_BE
@@ -270,12 +293,26 @@ export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
       const trunc = truncationError(name, partial, partial.byteArray as Uint8Array, le, explicit)
       if (trunc) throw trunc
     }
+    // A Part-10 file cut inside its meta group: (0002,0000) tells where the group should end.
+    if (hasMeta && bytes.length >= 144 && bytes[132] === 2 && bytes[133] === 0 && bytes[134] === 0 && bytes[135] === 0 && bytes[136] === 0x55 && bytes[137] === 0x4c) {
+      const metaEnd = 144 + new DataView(bytes.buffer, bytes.byteOffset + 140, 4).getUint32(0, true)
+      if (bytes.length < metaEnd) {
+        throw new DicomError('TRUNCATED', `${name} is truncated: it ends ${metaEnd - bytes.length} byte(s) before the end of its file meta header (${bytes.length} of ${metaEnd} bytes)`)
+      }
+    }
     if (/meta header attribute 0002,0010/.test(cause)) {
       throw notDicom(name, 'its file meta header has no Transfer Syntax UID (0002,0010)')
+    }
+    if (/past (the )?end|end of (the )?buffer|buffer overread|out of range|outside the bounds|greater than or equal to 'byteArray' length/i.test(rawCause) && (hasMeta || (partial && Object.keys(partial.elements).length > 0))) {
+      throw new DicomError('TRUNCATED', `${name} is truncated: it ends inside ${partial && Object.keys(partial.elements).length > 0 ? `its data set, after ${Object.keys(partial.elements).length} elements` : 'its file meta header'}, in the middle of an element`)
     }
     if (!partial || Object.keys(partial.elements).length === 0) throw notDicom(name, cause)
     throw new DicomError('TRUNCATED', `${name} could not be parsed past its first ${Object.keys(partial.elements).length} elements (${cause}); the file is probably truncated or corrupt`)
   }
+  // dicom-parser accepts an element whose value runs past the end of the buffer (implicit VR) and
+  // throws a bare string later, when the value is read: refuse the file now, with the element.
+  const overrun = elementPastEnd(dataSet, (dataSet.byteArray as Uint8Array).length)
+  if (overrun) throw overrunError(name, overrun.tag, overrun.length, overrun.available)
   if (hasMeta) transferSyntaxUID = (dataSet.string('x00020010') ?? '').replace(/\0/g, '').trim()
   if (Object.keys(dataSet.elements).length <= (hasMeta ? 1 : 1)) throw notDicom(name, 'no data elements could be read')
   return {

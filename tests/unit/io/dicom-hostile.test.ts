@@ -1,7 +1,9 @@
 // Hostile DICOM headers: dimensions the pixel data cannot hold are refused quickly with a coded
 // DicomError, before any per-frame record or pixel buffer is built.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { DicomError, readDicomSeries } from '../../../src/io/dicom'
+import { DicomError, readDicomHeader, readDicomSeries } from '../../../src/io/dicom'
 import { writeDicomFile, type DicomElement } from '../../../scripts/dicom-writer'
 
 const META = { mediaStorageSopClassUid: '1.2.840.10008.5.1.4.1.1.2', mediaStorageSopInstanceUid: '2.25.1', implementationClassUid: '2.25.2' }
@@ -64,4 +66,34 @@ describe('DICOM dimensions against the pixel data present', () => {
       expect(e.message).toMatch(/Rows \(0028,0010\) = \d+ and Columns \(0028,0011\) = \d+/)
     }
   })
+})
+
+describe('a file cut at any byte gives a coded DicomError in plain words', () => {
+  // Implicit VR is where dicom-parser used to let a bare string ("dicomParser.readFixedString:
+  // attempt to read past end of buffer") or a RangeError through.
+  const FILES = join(__dirname, '../../reference/io/dicom/files')
+  for (const file of ['MR_small_implicit.dcm', 'CT_small.dcm']) {
+    it(`${file}: every cut in the first 1.5 kB (series reader and header reader)`, async () => {
+      const whole = new Uint8Array(readFileSync(join(FILES, file)))
+      const codes = new Map<string, number>()
+      for (let cut = 0; cut < 1500; cut += 3) {
+        const bytes = whole.slice(0, cut)
+        for (const read of [() => readDicomSeries([bytes]), async () => readDicomHeader(bytes.buffer)]) {
+          let err: unknown
+          try {
+            await read()
+          } catch (e) {
+            err = e
+          }
+          if (err === undefined) continue // a header-only prefix may be readable by the header reader
+          expect(err, `cut at ${cut}`).toBeInstanceOf(DicomError)
+          const e = err as DicomError
+          expect(['TRUNCATED', 'NOT_DICOM', 'NO_PIXEL_DATA', 'EMPTY_INPUT']).toContain(e.code)
+          expect(e.message, `cut at ${cut}`).not.toMatch(/dicomParser|byteArray|DataView|undefined/)
+          codes.set(e.code, (codes.get(e.code) ?? 0) + 1)
+        }
+      }
+      expect(codes.get('TRUNCATED')).toBeGreaterThan(100)
+    })
+  }
 })
