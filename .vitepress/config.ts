@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitepress'
 import { offlineUrls } from './offline-urls'
+import { addContentSecurityPolicy } from './csp'
 import { fileURLToPath } from 'node:url'
 import { book } from './book'
 
@@ -13,6 +14,8 @@ export default defineConfig({
   cleanUrls: true,
   // A favicon of our own (browsers otherwise ask for /favicon.ico and log a 404 on every page).
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
+  // Every built page carries a Content-Security-Policy that allows only this origin (see csp.ts).
+  transformHtml: (html) => addContentSecurityPolicy(html),
   lastUpdated: false,
   // Every link and asset must resolve: a broken link fails the build.
   ignoreDeadLinks: false,
