@@ -52,12 +52,16 @@ export async function decodeWithItkWasm(files: { name: string; bytes: Uint8Array
     const os = (await import(/* @vite-ignore */ osName)) as typeof import('node:os')
     const path = (await import(/* @vite-ignore */ pathName)) as typeof import('node:path')
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mip-dicom-'))
+    // Emscripten sets process.exitCode = 1 when the decoder fails, even when the caller catches
+    // the error: keep the process's own exit status.
+    const exitCode = process.exitCode
     try {
       const paths = files.map((f) => path.join(dir, f.name))
       await Promise.all(files.map((f, i) => fs.writeFile(paths[i], f.bytes)))
       const r = await mod.readImageDicomFileSeriesNode({ inputImages: paths, singleSortedSeries: true })
       return { image: r.outputImage, sortedNames: (r.sortedFilenames as string[]).map(baseName) }
     } finally {
+      process.exitCode = exitCode
       await fs.rm(dir, { recursive: true, force: true })
     }
   }

@@ -285,7 +285,7 @@ export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
     const rawCause = typeof err === 'string' ? err : err instanceof Error ? err.message : String((err as { exception?: unknown }).exception)
     // dicom-parser's messages name its internals ("dicomParser.readFixedString: attempt to read
     // past end of buffer"): keep the reason, drop the function name.
-    const cause = rawCause.replace(/^\s*(dicomParser\.)?[A-Za-z]+(\.[A-Za-z]+)*:\s*/, '')
+    const cause = rawCause.replace(/^(\s*(Error|dicomParser(\.[A-Za-z]+)*|[a-z][A-Za-z]+(\.[A-Za-z]+)*):\s*)+/, '')
     if (partial) {
       const ts = hasMeta ? (partial.string('x00020010') ?? '').replace(/\0/g, '').trim() : transferSyntaxUID
       const le = ts !== TS_EXPLICIT_BE
@@ -303,7 +303,7 @@ export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
     if (/meta header attribute 0002,0010/.test(cause)) {
       throw notDicom(name, 'its file meta header has no Transfer Syntax UID (0002,0010)')
     }
-    if (/past (the )?end|end of (the )?buffer|buffer overread|out of range|outside the bounds|greater than or equal to 'byteArray' length/i.test(rawCause) && (hasMeta || (partial && Object.keys(partial.elements).length > 0))) {
+    if (/past (the )?end|end of (the )?buffer|buffer overread|out of range|outside the bounds|greater than or equal to 'byteArray' length|overrun/i.test(rawCause) && (hasMeta || (partial && Object.keys(partial.elements).length > 0))) {
       throw new DicomError('TRUNCATED', `${name} is truncated: it ends inside ${partial && Object.keys(partial.elements).length > 0 ? `its data set, after ${Object.keys(partial.elements).length} elements` : 'its file meta header'}, in the middle of an element`)
     }
     if (!partial || Object.keys(partial.elements).length === 0) throw notDicom(name, cause)

@@ -405,7 +405,9 @@ async function decodeCompressed(sorted: FrameInfo[], options: ReadDicomSeriesOpt
     if (e instanceof Error && (e.name === 'ItkWasmConfigError' || e.name === 'AbortError')) throw e
     const why = (e instanceof Error ? e.message : String(e)).trim()
     // A C++ exception reaches JavaScript as a bare pointer value: say what it means instead.
-    const detail = /^\d*$/.test(why) ? 'the decoder rejected the compressed pixel data (corrupt or non-conformant stream)' : why.split('\n').slice(-3).join(' ')
+    // So does an Emscripten abort ("Aborted(). Build with -sASSERTIONS …") or a wasm trap.
+    const internal = /^\d*$/.test(why) || /Aborted\(|ASSERTIONS|RuntimeError|out of bounds|unreachable|Maximum call stack/i.test(why)
+    const detail = internal ? 'the decoder rejected the compressed pixel data (corrupt or non-conformant stream)' : why.split('\n').slice(-3).join(' ')
     throw new DicomError(reason.code, `${file0.parsed.name}: ${reason.what} could not be decoded by itk-wasm (GDCM): ${detail}`)
   }
   const img = decoded.image

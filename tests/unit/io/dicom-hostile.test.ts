@@ -97,3 +97,31 @@ describe('a file cut at any byte gives a coded DicomError in plain words', () =>
     })
   }
 })
+
+describe('a corrupt compressed stream decoded by itk-wasm (GDCM)', () => {
+  it('gives a coded DicomError in plain words and leaves process.exitCode alone', async () => {
+    const FILES = join(__dirname, '../../reference/io/dicom/files')
+    const whole = new Uint8Array(readFileSync(join(FILES, '693_J2KI.dcm')))
+    const before = process.exitCode
+    // Overwrite the JPEG 2000 codestream after its first bytes with garbage (the DICOM header and
+    // the fragment structure stay intact, so the bytes reach GDCM).
+    let pixelTag = -1
+    for (let i = 132; i < whole.length - 4; i++) if (whole[i] === 0xe0 && whole[i + 1] === 0x7f && whole[i + 2] === 0x10 && whole[i + 3] === 0x00) pixelTag = i
+    expect(pixelTag).toBeGreaterThan(0)
+    const bad = whole.slice()
+    for (let i = pixelTag + 60; i < bad.length - 16; i++) bad[i] = (i * 7919) & 0xff
+    let err: unknown
+    try {
+      await readDicomSeries([bad])
+    } catch (e) {
+      err = e
+    }
+    expect(process.exitCode).toBe(before)
+    expect(err).toBeInstanceOf(DicomError)
+    expect((err as Error).message).toMatch(/could not be decoded by itk-wasm \(GDCM\): the decoder rejected the compressed pixel data/)
+    const truncated = whole.slice(0, Math.floor(whole.length * 0.6))
+    const e2 = await readDicomSeries([truncated]).then(() => undefined, (e) => e)
+    expect(e2).toBeInstanceOf(DicomError)
+    expect(process.exitCode).toBe(before)
+  })
+})
