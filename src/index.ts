@@ -3,6 +3,7 @@
  * Pure TypeScript over itk-wasm-shaped images; runs in Node, in tests and in a Web Worker.
  */
 export * from './image'
+export * from './errors'
 export * from './io/index'
 export * from './intensity/index'
 export * from './contrast/index'

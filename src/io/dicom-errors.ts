@@ -1,3 +1,4 @@
+import { LibraryError } from '../errors'
 /** Error codes of {@link DicomError}, one per way a DICOM input can be unusable. */
 export type DicomErrorCode =
   /** No input files were given. */
@@ -20,11 +21,8 @@ export type DicomErrorCode =
   | 'TOO_LARGE'
 
 /** A DICOM input problem, with a machine-readable `code` and a message that names the file and the cause. */
-export class DicomError extends Error {
-  readonly code: DicomErrorCode
+export class DicomError extends LibraryError<DicomErrorCode> {
   constructor(code: DicomErrorCode, message: string) {
-    super(message)
-    this.name = 'DicomError'
-    this.code = code
+    super('DicomError', code, message)
   }
 }

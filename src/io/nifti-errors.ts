@@ -1,3 +1,4 @@
+import { LibraryError } from '../errors'
 /** Error codes of {@link NiftiError}, one per way a NIfTI input can be unusable. */
 export type NiftiErrorCode =
   /** Not a NIfTI header: too short, wrong sizeof_hdr, or bad magic. */
@@ -18,11 +19,8 @@ export type NiftiErrorCode =
   | 'PAIR_HEADER'
 
 /** A NIfTI input problem, with a machine-readable `code` and a plain-words message. */
-export class NiftiError extends Error {
-  readonly code: NiftiErrorCode
+export class NiftiError extends LibraryError<NiftiErrorCode> {
   constructor(code: NiftiErrorCode, message: string) {
-    super(message)
-    this.name = 'NiftiError'
-    this.code = code
+    super('NiftiError', code, message)
   }
 }

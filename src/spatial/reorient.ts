@@ -17,6 +17,7 @@
  *   https://nipy.org/nibabel/coordinate_systems.html
  * - ITK OrientImageFilter: https://itk.org/Doxygen/html/classitk_1_1OrientImageFilter.html
  */
+import { LibraryError } from '../errors'
 import type { Image, TypedArray } from '../image'
 
 /** Error codes of {@link ReorientError}. */
@@ -33,12 +34,9 @@ export type ReorientErrorCode =
   | 'NO_PIXEL_DATA'
 
 /** A reorientation input problem, with a machine-readable `code`. */
-export class ReorientError extends Error {
-  readonly code: ReorientErrorCode
+export class ReorientError extends LibraryError<ReorientErrorCode> {
   constructor(code: ReorientErrorCode, message: string) {
-    super(message)
-    this.name = 'ReorientError'
-    this.code = code
+    super('ReorientError', code, message)
   }
 }
 
