@@ -66,3 +66,54 @@ export function pythonReferenceMs(script: string, args: string[] = []): number |
     return undefined
   }
 }
+
+/** Minimum and median wall time in ms of `fn` over `repeats` synchronous runs after `warmup` runs. */
+export function timeStats(fn: () => unknown, repeats: number, warmup = 20): { min: number; median: number } {
+  for (let i = 0; i < warmup; i++) fn()
+  const times = new Float64Array(repeats)
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now()
+    fn()
+    times[i] = performance.now() - t0
+  }
+  times.sort()
+  return { min: times[0], median: times[repeats >> 1] }
+}
+
+/**
+ * Runs a reference timing script of tests/reference/bench/ with the Debian python3; it prints one
+ * JSON line with `min` and `median` (ms). Undefined when the reference is not installed.
+ */
+export function referenceStats(script: string, args: string[], env: Record<string, string> = {}): { min: number; median: number } | undefined {
+  try {
+    const out = execFileSync('/usr/bin/python3', [script, ...args], {
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
+    })
+    const r = JSON.parse(out.trim().split('\n').pop() ?? '') as { min: number; median: number }
+    return Number.isFinite(r.min) && Number.isFinite(r.median) ? r : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Ours against a reference, timed back to back (reference, ours, reference) so that both see the
+ * same machine load; each side's figure is its minimum over many repeats (the least disturbed
+ * run), and the note gives both medians.
+ */
+export function versusReference(
+  ours: () => unknown, repeats: number, reference: () => { min: number; median: number } | undefined,
+): { ms: number; referenceMs?: number; note: string } {
+  const r1 = reference()
+  const o = timeStats(ours, repeats)
+  const r2 = reference()
+  const refs = [r1, r2].filter((r): r is { min: number; median: number } => r !== undefined)
+  if (refs.length === 0) return { ms: o.min, note: `min of ${repeats}; median ${o.median.toFixed(2)} ms; reference not installed` }
+  const refMin = Math.min(...refs.map((r) => r.min))
+  const refMedian = Math.min(...refs.map((r) => r.median))
+  return {
+    ms: o.min,
+    referenceMs: refMin,
+    note: `min of ${repeats} each; medians ${o.median.toFixed(2)} vs ${refMedian.toFixed(2)} ms (${(o.median / refMedian).toFixed(2)}×)`,
+  }
+}

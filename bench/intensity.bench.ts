@@ -1,12 +1,17 @@
-/** Benchmarks of src/intensity: display windowing (target < 4 ms on a 512² int16 slice) and WhiteStripe. */
-import { readFileSync } from 'node:fs'
+/**
+ * Benchmarks of src/intensity: display windowing (target < 4 ms on a 512² int16 slice; on a 512²
+ * float32 slice ≤ 1.5× the plain numpy expression of issue 8, timed by
+ * tests/reference/bench/window_numpy.py) and WhiteStripe.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import { makeImage, type Image } from '../src/image'
 import { applyWindow, WINDOW_PRESETS } from '../src/intensity/window'
 import { whiteStripe } from '../src/intensity/white-stripe'
-import { pythonMedianMs, timeIt, type BenchRow } from './harness'
+import { pythonMedianMs, referenceStats, timeIt, versusReference, type BenchRow } from './harness'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -65,12 +70,44 @@ export default async function (): Promise<BenchRow[]> {
     referenceMs: pythonMedianMs(pyWindow('(512, 512)'), [], 7),
     target: '< 4 ms',
   })
+  // Float input (no lookup table) against numpy on the same pixels, read from a raw file.
   const sliceF = makeImage([512, 512], { data: Float32Array.from(slice.data as Int16Array) })
-  rows.push({
-    operation: 'applyWindow LINEAR → uint8',
-    input: 'CT slice 512×512 float32 (no LUT)',
-    ms: await timeIt(() => applyWindow(sliceF, w), 21, 3),
-  })
+  const dir = mkdtempSync(join(tmpdir(), 'intensity-bench-'))
+  try {
+    const raw = join(dir, 'ct512.f32')
+    writeFileSync(raw, sliceF.data as Float32Array)
+    const script = join(root, 'tests/reference/bench/window_numpy.py')
+    const args = [raw, '512', '512', String(w.center), String(w.width), '2000']
+    const vs = versusReference(() => applyWindow(sliceF, w), 2000, () => referenceStats(script, args))
+    rows.push({
+      operation: 'applyWindow LINEAR → uint8',
+      input: 'CT slice 512×512 float32 (no LUT)',
+      ...vs,
+      reference: 'numpy 1.24 np.clip((x-(c-0.5))/(w-1)+0.5,0,1)*255 → uint8',
+      target: '≤ 1.5× numpy',
+    })
+    // The same numpy expression without glibc returning its ~1 MB temporaries to the kernel
+    // after every call (by default each call page-faults them in again, which is most of
+    // numpy's time on this machine): the stricter reference.
+    const noFaults = { MALLOC_MMAP_THRESHOLD_: '16777216', MALLOC_TRIM_THRESHOLD_: '268435456' }
+    const strict = versusReference(() => applyWindow(sliceF, w), 2000, () => referenceStats(script, args, noFaults))
+    rows.push({
+      operation: 'applyWindow LINEAR → uint8',
+      input: 'CT slice 512×512 float32 (no LUT)',
+      ...strict,
+      reference: 'the same numpy, temporaries kept mapped (MALLOC_MMAP_THRESHOLD_)',
+      target: '≤ 1.5× numpy',
+    })
+    const exact = versusReference(() => applyWindow(sliceF, w, { fn: 'LINEAR_EXACT' }), 2000, () => referenceStats(script, args, noFaults))
+    rows.push({
+      operation: 'applyWindow LINEAR_EXACT → uint8',
+      input: 'CT slice 512×512 float32 (no LUT)',
+      ...exact,
+      reference: 'numpy LINEAR expression as above, temporaries kept mapped',
+    })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
   rows.push({
     operation: 'applyWindow SIGMOID → float32',
     input: 'CT slice 512×512 int16',

@@ -24,6 +24,8 @@ import pydicom
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLIN = '/usr/share/mricron/templates/ch2.nii.gz'
+if not os.path.exists(COLIN):  # the same file ships with the site (public/data/README.md)
+    COLIN = os.path.join(HERE, '../../../public/data/ch2.nii.gz')
 CT = '/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm'
 
 cv2.setNumThreads(1)
@@ -107,6 +109,10 @@ inputs = {
     'uniform_noise_96x80': rng.integers(0, 256, (80, 96), dtype=np.uint8),
     'two_level_40x30': np.where(rng.random((30, 40)) < 0.3, 200, 30).astype(np.uint8),
     'constant_33x17': np.full((17, 33), 77, np.uint8),
+    # Power-of-two tiles for many grids (the exact integer interpolation path), and sizes the
+    # grids do not divide (OpenCV pads with reflect-101; 252 % 8 = 4, 130 % 8 = 2).
+    'synth_256x256': synthetic(256, 256, 10),
+    'synth_252x130': synthetic(252, 130, 11),
 }
 for k, v in inputs.items():
     add(k, v)
@@ -132,6 +138,9 @@ plan = {
     'uniform_noise_96x80': [(2, (8, 8)), (4, (4, 4)), (0, (8, 8))],
     'two_level_40x30': [(2, (8, 8)), (40, (2, 3))],
     'constant_33x17': [(2, (8, 8)), (0, (4, 4))],
+    'synth_256x256': [(2, (8, 8)), (1, (16, 16)), (4, (4, 4)), (40, (2, 2)), (0, (1, 1)), (2, (8, 4)),
+                      (3, (32, 32)), (0.5, (8, 8)), (2, (7, 7)), (4, (5, 3)), (1e12, (4, 8))],
+    'synth_252x130': [(2, (8, 8)), (4, (6, 5)), (1, (16, 16)), (0, (4, 2))],
 }
 
 clahe_cases = []
