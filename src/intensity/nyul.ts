@@ -17,8 +17,9 @@
  *
  * Default numbers (pc1 = 1, pc2 = 99, deciles, s1 = 1, s2 = 100, foreground = voxels > 0 of a
  * skull-stripped image, percentiles with numpy's default linear interpolation) are those of the
- * `intensity-normalization` package (J. C. Reinhold, NyulNormalize); the papers leave them to the
- * user. The paper's own mapping rounds to integers on a 12-bit scale; we keep float32.
+ * `intensity-normalization` package (J. C. Reinhold, NyulNormalize), read to match its
+ * conventions. The papers' own numeric choices (their pc1, pc2 and scale) were not checked against
+ * the full text here; cite them for the method, not for these numbers. Output is float32.
  */
 import { assertScalar, imageLike, pixelData, type Image } from '../image'
 

@@ -12,7 +12,7 @@ import {
   histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation, maxAbsoluteDifference,
   runCtPipeline, clipHistograms,
   nyulTrain, nyulTransform, simulateScannerChange, compareNormalizations, strideSubsample,
-  clipStatistics, metalComponents, reorientImage, orientationCode,
+  clipStatistics, clipMasks, metalComponents, reorientImage, orientationCode,
 } from '../index'
 
 export const operations = {
@@ -25,7 +25,7 @@ export const operations = {
   histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation, maxAbsoluteDifference,
   runCtPipeline, clipHistograms,
   nyulTrain, nyulTransform, simulateScannerChange, compareNormalizations, strideSubsample,
-  clipStatistics, metalComponents, reorientImage, orientationCode,
+  clipStatistics, clipMasks, metalComponents, reorientImage, orientationCode,
 }
 
 export type Operations = typeof operations

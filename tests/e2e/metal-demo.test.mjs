@@ -82,7 +82,7 @@ describe('5.1 metal figure (preview page)', () => {
   })
 
   it('paints exactly the metal voxels of the screw slice', async () => {
-    await setControl(page, ID, 'metal-slice', 25)
+    await setControl(page, ID, 'metal-slice-slider', 25)
     await page.waitForTimeout(200)
     const { data } = await canvasPixels(page, 'metal-canvas')
     let painted = 0

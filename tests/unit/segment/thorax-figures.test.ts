@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readNifti } from '../../../src/io/index'
-import { clipStatistics } from '../../../src/intensity/index'
+import { clipMasks, clipStatistics } from '../../../src/intensity/index'
 import { histogram } from '../../../src/metrics/index'
 import { metalComponents } from '../../../src/segment/index'
 import type { Image } from '../../../src/image'
@@ -18,6 +18,10 @@ describe('HU clipping on the thorax phantom vs numpy', () => {
     it(`[${c.lower}, ${c.upper}]: voxels below and above`, async () => {
       const s = clipStatistics(await load(), { lower: c.lower, upper: c.upper })
       expect([s.belowCount, s.aboveCount, s.total]).toEqual([c.below, c.above, c.total])
+      const m = clipMasks(await load(), { lower: c.lower, upper: c.upper })
+      const sum = (a: Uint8Array) => a.reduce((t, v) => t + v, 0)
+      expect([sum(m.below.data as Uint8Array), sum(m.above.data as Uint8Array)]).toEqual([c.below, c.above])
+      expect(m.below.size).toEqual(s.total === c.total ? (await load()).size : [])
     })
   }
   it('the figure histogram equals np.histogram(310 bins over [-1200, 5000])', async () => {
