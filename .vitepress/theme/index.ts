@@ -8,6 +8,10 @@ import ClaheDemo from '../../demos/ClaheDemo.vue'
 import N4Demo from '../../demos/N4Demo.vue'
 import CtPipelineDemo from '../../demos/CtPipelineDemo.vue'
 import WhiteStripeDemo from '../../demos/WhiteStripeDemo.vue'
+import NormalizationDemo from '../../demos/NormalizationDemo.vue'
+import HuClipDemo from '../../demos/HuClipDemo.vue'
+import MetalDemo from '../../demos/MetalDemo.vue'
+import OrientationDemo from '../../demos/OrientationDemo.vue'
 import './custom.css'
 
 export default {
@@ -21,5 +25,9 @@ export default {
     app.component('N4Demo', N4Demo)
     app.component('CtPipelineDemo', CtPipelineDemo)
     app.component('WhiteStripeDemo', WhiteStripeDemo)
+    app.component('NormalizationDemo', NormalizationDemo)
+    app.component('HuClipDemo', HuClipDemo)
+    app.component('MetalDemo', MetalDemo)
+    app.component('OrientationDemo', OrientationDemo)
   },
 } satisfies Theme

@@ -8,3 +8,4 @@ export { binaryMorphology, type BinaryMorphologyOptions, type MorphologyOperatio
 export { detectMetal, type DetectMetalOptions, type DetectMetalResult } from './metal'
 export { segmentLungs, type SegmentLungsOptions } from './lungs'
 export { otsuMask, otsuThreshold, type OtsuMaskResult, type OtsuOptions } from './otsu'
+export { metalComponents, type MetalComponent, type MetalComponentsOptions, type MetalComponentsResult } from './metal-components'
