@@ -52,7 +52,7 @@ before(async () => {
   ;({ server, baseUrl } = await startServer())
   browser = await launchBrowser()
   ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/lab/ch5-new-figures', { waitUntil: 'load' })
+  await page.goto(baseUrl + '/ch05/01-preprocessing', { waitUntil: 'load' })
   await page.locator(`[data-testid="${ID}"]`).scrollIntoViewIfNeeded()
   await waitFigureReady(page, ID, 180_000)
 })

@@ -1,4 +1,4 @@
-// The new 5.1 normalisation figure (scratch page docs/lab/ch5-new-figures.md), driven as a reader
+// The new 5.1 normalisation figure (chapter 5.1), driven as a reader
 // would: set the simulated scanner to a noiseless gain + gamma, then check the displayed z-score
 // and Nyúl–Udupa mismatches and the Nyúl standard scale against the same numbers computed here in
 // Node from the same NIfTI file (own gunzip and header parsing, own percentiles and interpolation);
@@ -80,7 +80,7 @@ before(async () => {
   ;({ server, baseUrl } = await startServer())
   browser = await launchBrowser()
   ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/lab/ch5-new-figures', { waitUntil: 'load' })
+  await page.goto(baseUrl + '/ch05/01-preprocessing', { waitUntil: 'load' })
   await page.locator(`[data-testid="${ID}"]`).scrollIntoViewIfNeeded()
   await waitReady(180_000)
 })
