@@ -5,7 +5,7 @@
  */
 import type { Image } from '../../src/image'
 import { formatBytes, loadSample } from '../kit/sample-cache'
-import { readScanFiles } from './scan-files'
+import { openScanFiles } from '../kit/open-scan'
 import { siteWorker } from './site-worker'
 
 export type BrainSample = 'ch2bet' | 'ch2'
@@ -40,11 +40,17 @@ export async function loadBrainSample(id: BrainSample, signal: AbortSignal, onPh
   return { image, stripped }
 }
 
-/** Reads the reader's files (NIfTI or DICOM) as one scalar image of `dimensions` (2 and/or 3). */
+/**
+ * Reads the reader's files (NIfTI or DICOM, recognised by content; the first series of a folder
+ * with several; unreadable files skipped and named) as one scalar image of `dimensions` (2 and/or 3).
+ */
 export async function readOwnScan(files: File[], signal: AbortSignal, onPhase: PhaseReport, method: string, dimensions: number[]): Promise<{ image: Image; label: string }> {
-  const { image, label } = await readScanFiles(files, { signal, onProgress: (f, m) => onPhase(0.8 * f, m) })
+  const opened = await openScanFiles(files, { signal, onProgress: (f, m) => onPhase(0.8 * f, m ?? 'Reading your scan…') })
+  if (!opened) throw new DOMException('No series chosen.', 'AbortError')
+  const { image } = opened
+  const skipped = opened.skipped.length ? ` (skipped: ${opened.skipped.map((f) => `${f.name}: ${f.reason}`).join('; ')})` : ''
   if (image.imageType.components !== 1) throw new Error(`${method} needs a scalar (grey-level) image; this one has ${image.imageType.components} components per pixel`)
   const dim = image.imageType.dimension === 3 && (image.size[2] ?? 1) < 2 ? 2 : image.imageType.dimension
   if (!dimensions.includes(dim)) throw new Error(`${method} needs a ${dimensions.join(' or ')}D image; this one is ${image.size.join('×')}`)
-  return { image, label }
+  return { image, label: opened.label + skipped }
 }

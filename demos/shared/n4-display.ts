@@ -4,9 +4,8 @@
  * the true field on one colour scale, and the traces of the intensity profile.
  */
 import type { Image } from '../../src/image'
-import { pixelData } from '../../src/image'
+import { imageLike, pixelData } from '../../src/image'
 import { isDark } from '../kit/plot'
-import { drawGray } from './canvas'
 import { drawViridis } from './n4-colormap'
 import { planeSlice, type PlaneGeometry } from './plane-slices'
 
@@ -63,17 +62,6 @@ export async function fieldScale(region: Image, truth: Image | null, estimated: 
   return out
 }
 
-/** Grey bytes of `values` over [0, high]. */
-export function toGrey(values: Float32Array, high: number): Uint8Array {
-  const out = new Uint8Array(values.length)
-  const scale = 255 / high
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] * scale + 0.5
-    out[i] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0
-  }
-  return out
-}
-
 export interface ProfileRows {
   x: number[]
   input: Float32Array
@@ -99,10 +87,9 @@ export function profilePlot(rows: ProfileRows, greyMax: number, scale: FieldScal
   }]
 }
 
+/** The field views (input and corrected are shown by SliceView). */
 export interface N4Canvases {
-  input?: HTMLCanvasElement
   field?: HTMLCanvasElement
-  corrected?: HTMLCanvasElement
   truth?: HTMLCanvasElement
 }
 
@@ -112,18 +99,15 @@ export interface N4Picture {
   result: { corrected: Image; biasField: Image } | null
   truth: Image | null
   scale: FieldScale
-  greyMax: number
 }
 
 /**
- * Paints slice `k` of the figure's views: input and corrected in grey on one scale (the corrected
- * image shown as input ÷ the normalised field), both fields in viridis on one scale, dimmed
- * outside the region. Returns the rows under the profile line `row`.
+ * Paints slice `k` of both fields in viridis on one scale, dimmed outside the region, and returns
+ * the rows under the profile line `row` of input, corrected (as input ÷ the normalised field) and field.
  */
 export function paintN4(c: N4Canvases, g: PlaneGeometry, k: number, row: number, p: N4Picture): ProfileRows {
   const values = planeSlice(p.input, g, k)
   const region = planeSlice(p.region, g, k)
-  if (c.input) drawGray(c.input, toGrey(values, p.greyMax), g.width, g.height)
   let corrected: Float32Array | null = null
   let field: Float32Array | null = null
   const s = p.scale
@@ -131,7 +115,6 @@ export function paintN4(c: N4Canvases, g: PlaneGeometry, k: number, row: number,
     corrected = planeSlice(p.result.corrected, g, k)
     field = planeSlice(p.result.biasField, g, k)
     for (let i = 0; i < field.length; i++) (field[i] *= s.estimated), (corrected[i] /= s.estimated)
-    if (c.corrected) drawGray(c.corrected, toGrey(corrected, p.greyMax), g.width, g.height)
     if (c.field) drawViridis(c.field, field, g.width, g.height, s.low, s.high, region)
   }
   if (p.truth && c.truth) {
@@ -143,4 +126,18 @@ export function paintN4(c: N4Canvases, g: PlaneGeometry, k: number, row: number,
   const cut = (a: Float32Array | null) => (a ? a.slice(v * g.width, (v + 1) * g.width) : null)
   const spacing = p.input.spacing[g.xAxis] ?? 1
   return { x: Array.from({ length: g.width }, (_, u) => +(u * spacing).toFixed(3)), input: cut(values)!, corrected: cut(corrected), field: cut(field) }
+}
+
+/** The corrected volume on the input's grey scale: corrected × the field's geometric mean in the region (input ÷ normalised field). */
+export function correctedOnInputScale(corrected: Image, s: FieldScale): Image {
+  const d = pixelData(corrected)
+  const out = new Float32Array(d.length)
+  const k = 1 / s.estimated
+  for (let i = 0; i < d.length; i++) out[i] = d[i] * k
+  return imageLike(corrected, out)
+}
+
+/** A black volume on `image`'s grid: the corrected view before N4 has run (its place is kept). */
+export function blankLike(image: Image): Image {
+  return imageLike(image, new Uint8Array(pixelData(image).length))
 }

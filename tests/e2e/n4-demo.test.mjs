@@ -89,8 +89,8 @@ describe('5.1 N4 figure', () => {
 
   it('draws a non-uniform field and a corrected image equal to input ÷ field', async () => {
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
-    const input = await pixels('n4-canvas-input')
-    const corrected = await pixels('n4-canvas-corrected')
+    const input = await pixels('n4-canvas')
+    const corrected = await pixels('n4-canvas-b')
     const field = await pixels('n4-canvas-field')
     assert.equal(corrected.width, input.width)
     assert.equal(field.height, input.height)
@@ -153,13 +153,13 @@ describe('5.1 N4 figure', () => {
   it('reslices to coronal and sagittal with the right orientation letters', async () => {
     await page.locator('[data-testid="n4-plane"]').selectOption('sagittal')
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
-    const sag = await pixels('n4-canvas-input')
+    const sag = await pixels('n4-canvas')
     assert.deepEqual([sag.width, sag.height], [217, 181])
-    const letters = await page.locator('[data-testid="n4-canvas-input"] ~ .o').allTextContents()
+    const letters = await page.locator('[data-testid="n4-canvas"] ~ .sv-o').allTextContents()
     assert.deepEqual(letters, ['A', 'P', 'S', 'I'])
     await page.locator('[data-testid="n4-plane"]').selectOption('coronal')
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
-    assert.deepEqual(await page.locator('[data-testid="n4-canvas-input"] ~ .o').allTextContents(), ['R', 'L', 'S', 'I'])
+    assert.deepEqual(await page.locator('[data-testid="n4-canvas"] ~ .sv-o').allTextContents(), ['R', 'L', 'S', 'I'])
     await page.locator('[data-testid="n4-plane"]').selectOption('axial')
   })
 

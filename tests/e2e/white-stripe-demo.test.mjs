@@ -115,7 +115,7 @@ describe('5.1 White Stripe figure', () => {
   })
 
   it('overlays the stripe voxels on the slice, and the toggle removes them', async () => {
-    const orange = () => page.locator('[data-testid="ws-canvas-scan"]').evaluate((c) => {
+    const orange = () => page.locator('[data-testid="ws-canvas"]').evaluate((c) => {
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data
       let n = 0
       for (let i = 0; i < d.length; i += 4) if (d[i] > d[i + 2] + 40) n++
