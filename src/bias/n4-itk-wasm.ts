@@ -105,14 +105,14 @@ function abortError(signal: AbortSignal): unknown {
  * Runs ITK's N4 pipeline in the WebAssembly module: [Otsu mask when `maskImage` is undefined] →
  * ShrinkImageFilter → N4BiasFieldCorrectionImageFilter → full-resolution field with
  * BSplineControlPointImageFilter (the pipeline of tests/reference/bias/itk-n4/n4.cxx).
- * Arguments are assumed validated by n4BiasFieldCorrection. Progress is reported at the start
- * and the end only (the module runs in one call); an abort rejects at once, and in the browser
+ * Arguments are assumed validated by n4BiasFieldCorrection. Progress is reported in phases
+ * only (runtime loaded, module running, done: the module runs in one call); an abort rejects at once, and in the browser
  * terminates the module's own worker (inside our worker, the worker client terminates it).
  */
 export async function n4BiasFieldCorrectionItkWasm(image: Image, maskImage: Image | undefined, p: N4ItkWasmParameters): Promise<N4Result> {
   const { onProgress, signal } = p
   signal?.throwIfAborted()
-  onProgress?.(0, 'N4 (ITK wasm): loading the module')
+  onProgress?.(0, 'N4 (ITK wasm): loading the itk-wasm runtime')
   const itk = await import('itk-wasm')
   signal?.throwIfAborted()
 
@@ -140,7 +140,9 @@ export async function n4BiasFieldCorrectionItkWasm(image: Image, maskImage: Imag
     '--wiener-noise', String(p.wienerFilterNoise),
   )
   const outputs = [{ type: itk.InterfaceTypes.Image }, { type: itk.InterfaceTypes.Image }, { type: itk.InterfaceTypes.JsonCompatible }]
-  onProgress?.(0.05, 'N4 (ITK wasm): running ITK N4BiasFieldCorrectionImageFilter')
+  // The module is fetched (once), compiled and run inside one runPipeline call, which reports
+  // nothing until it returns: the page shows this phase with an indeterminate bar and the time.
+  onProgress?.(0.05, 'N4 (ITK wasm): loading the N4 module and fitting in one call (no progress until it ends)')
 
   let worker: Worker | null = null
   const run = async (): Promise<{ returnValue: number; stderr: string; outputs: { data?: unknown }[] }> => {

@@ -1,9 +1,10 @@
 /**
  * The library's one Web Worker: runs any operation of `operations` by name, off the page's
- * main thread, so the UI never freezes. Progress is posted at most every 50 ms; cancel is by
+ * main thread, so the UI never freezes. Progress is posted at most every 50 ms (a new phase at once, see progress-throttle.ts); cancel is by
  * AbortSignal inside the operation (cooperative) and, from the client, by terminating the worker.
  */
 import { operations, progressOptionIndex, type OperationName } from './operations'
+import { progressThrottle } from './progress-throttle'
 import { collectTransferables, type WorkerRequest, type WorkerResponse } from './protocol'
 import { configureItkWasm, type ItkWasmConfig } from '../io/itk-wasm-config'
 
@@ -30,12 +31,9 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
     const callArgs = [...args]
     const at = progressOptionIndex[name]
     if (at !== undefined) {
-      let last = 0
+      const shouldPost = progressThrottle(50)
       const onProgress = (fraction: number, message?: string) => {
-        const now = performance.now()
-        if (now - last < 50 && fraction < 1) return
-        last = now
-        post({ id, type: 'progress', fraction, message })
+        if (shouldPost(fraction, message)) post({ id, type: 'progress', fraction, message })
       }
       while (callArgs.length < at) callArgs.push(undefined)
       callArgs[at] = { ...((callArgs[at] as object | undefined) ?? {}), onProgress }

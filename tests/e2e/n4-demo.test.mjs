@@ -44,7 +44,7 @@ before(async () => {
   browser = await launchBrowser()
   ;({ page, context, log } = await openPage(browser, baseUrl))
   await openChapterFigure(page, baseUrl, 'n4-demo')
-  // Loading ends with a first N4 run at ITK's defaults.
+  // Loading ends with a first N4 run at the figure's starting setting (shrink 4, 4 × 50).
   await page.waitForFunction(() => {
     const el = document.querySelector('[data-testid="n4-demo"]')
     return el?.getAttribute('data-state') === 'ready' && document.querySelector('[data-testid="n4-elapsed"]')
@@ -89,8 +89,8 @@ describe('5.1 N4 figure', () => {
 
   it('draws a non-uniform field and a corrected image equal to input ÷ field', async () => {
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
-    const input = await pixels('n4-canvas-input')
-    const corrected = await pixels('n4-canvas-corrected')
+    const input = await pixels('n4-canvas')
+    const corrected = await pixels('n4-canvas-b')
     const field = await pixels('n4-canvas-field')
     assert.equal(corrected.width, input.width)
     assert.equal(field.height, input.height)
@@ -104,7 +104,7 @@ describe('5.1 N4 figure', () => {
     const bar = page.locator('[data-testid="n4-colourbar"]')
     const low = Number(await bar.getAttribute('data-low'))
     const high = Number(await bar.getAttribute('data-high'))
-    const css = await bar.locator('.n4-gradient').evaluate((el) => getComputedStyle(el).backgroundImage)
+    const css = await bar.locator('.viridis-gradient').evaluate((el) => getComputedStyle(el).backgroundImage)
     const stops = [...css.matchAll(/rgb\((\d+), (\d+), (\d+)\)/g)].map((m) => [+m[1], +m[2], +m[3]])
     assert.ok(stops.length >= 8, `colour bar stops: ${css}`)
     const table = []
@@ -153,13 +153,13 @@ describe('5.1 N4 figure', () => {
   it('reslices to coronal and sagittal with the right orientation letters', async () => {
     await page.locator('[data-testid="n4-plane"]').selectOption('sagittal')
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
-    const sag = await pixels('n4-canvas-input')
+    const sag = await pixels('n4-canvas')
     assert.deepEqual([sag.width, sag.height], [217, 181])
-    const letters = await page.locator('[data-testid="n4-canvas-input"] ~ .o').allTextContents()
+    const letters = await page.locator('[data-testid="n4-canvas"] ~ .sv-o').allTextContents()
     assert.deepEqual(letters, ['A', 'P', 'S', 'I'])
     await page.locator('[data-testid="n4-plane"]').selectOption('coronal')
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
-    assert.deepEqual(await page.locator('[data-testid="n4-canvas-input"] ~ .o').allTextContents(), ['R', 'L', 'S', 'I'])
+    assert.deepEqual(await page.locator('[data-testid="n4-canvas"] ~ .sv-o').allTextContents(), ['R', 'L', 'S', 'I'])
     await page.locator('[data-testid="n4-plane"]').selectOption('axial')
   })
 
@@ -168,7 +168,7 @@ describe('5.1 N4 figure', () => {
     await setParams({ shrink: 1, levels: 4, iterations: 50 })
     await page.locator('[data-testid="n4-run"]').click()
     await page.waitForFunction(() => /level \d+\/4/.test(document.querySelector('[data-testid="n4-progress"]')?.textContent ?? ''), null, { timeout: 60_000 })
-    await page.locator('[data-testid="n4-cancel"]').click()
+    await page.locator('[data-testid="n4-demo"] [data-testid="figure-cancel"]').click()
     await waitState('ready', 10_000)
     assert.match(await page.locator('[data-testid="n4-notice"]').textContent(), /cancelled/i)
     assert.equal(await number('n4-cv-after'), cvAfter, 'the previous result stays')
@@ -182,9 +182,9 @@ describe('5.1 N4 figure', () => {
 
   it('explains a bad file and keeps the current scan', async () => {
     const bad = fileURLToPath(new URL('../../public/data/bad/not-a-scan.nii.gz', import.meta.url))
-    await page.locator('[data-testid="n4-file"]').setInputFiles(bad)
-    await page.locator('[data-testid="n4-error"]').waitFor({ timeout: 30_000 })
-    assert.match(await page.locator('[data-testid="n4-error"]').textContent(), /NIfTI/)
+    await page.locator('[data-testid="n4-demo"] [data-testid="figure-file-input"]').setInputFiles(bad)
+    await page.locator('[data-testid="n4-demo"] [data-testid="figure-error"]').waitFor({ timeout: 30_000 })
+    assert.match(await page.locator('[data-testid="n4-demo"] [data-testid="figure-error"]').textContent(), /NIfTI/)
     await waitState('ready')
     assert.ok(await page.locator('[data-testid="n4-canvas-truth"]').isVisible(), 'the synthetic case is still shown')
     assert.ok(Number.isFinite(await number('n4-cv-after')))
@@ -192,7 +192,7 @@ describe('5.1 N4 figure', () => {
 
   it('runs on a scan the reader opens, with N4\'s Otsu mask and no true field', async () => {
     const own = fileURLToPath(new URL('../../public/data/ch2.nii.gz', import.meta.url))
-    await page.locator('[data-testid="n4-file"]').setInputFiles(own)
+    await page.locator('[data-testid="n4-demo"] [data-testid="figure-file-input"]').setInputFiles(own)
     await page.locator('[data-testid="n4-own-note"]').waitFor({ timeout: 30_000 })
     await waitState('ready')
     assert.match(await page.locator('[data-testid="n4-own-note"]').textContent(), /Otsu/)

@@ -93,10 +93,10 @@ describe('5.1 White Stripe figure', () => {
     assert.ok(counts[0] < counts[1] && counts[1] < counts[2], `stripe voxels ${counts.join(' < ')}`)
     // On this 8-bit image a width of 0.01 leaves no grey level strictly inside the stripe.
     await set('ws-width', 0.01)
-    assert.match(await page.locator('[data-testid="ws-error"]').textContent(), /stripe between .* holds 0 voxel/)
+    assert.match(await page.locator('[data-testid="ws-demo"] [data-testid="figure-error"]').textContent(), /stripe between .* holds 0 voxel/)
     assert.equal(await attr('ws-stripe-voxels'), counts[2], 'the previous result is still shown')
     await set('ws-width', 0.05)
-    assert.equal(await page.locator('[data-testid="ws-error"]').count(), 0)
+    assert.equal(await page.locator('[data-testid="ws-demo"] [data-testid="figure-error"]').count(), 0)
   })
 
   it('normalises away the scanner: gain 2, offset 100 moves the mode to 2 × mode + 100, normalised images agree', async () => {
@@ -115,7 +115,7 @@ describe('5.1 White Stripe figure', () => {
   })
 
   it('overlays the stripe voxels on the slice, and the toggle removes them', async () => {
-    const orange = () => page.locator('[data-testid="ws-canvas-scan"]').evaluate((c) => {
+    const orange = () => page.locator('[data-testid="ws-canvas"]').evaluate((c) => {
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data
       let n = 0
       for (let i = 0; i < d.length; i += 4) if (d[i] > d[i + 2] + 40) n++
@@ -131,16 +131,16 @@ describe('5.1 White Stripe figure', () => {
 
   it("reports a bad file and keeps the result; reads the reader's own head scan with R's above-the-mean foreground", async () => {
     const before = await attr('ws-stripe-voxels')
-    await page.locator('[data-testid="ws-file"]').setInputFiles(fileURLToPath(new URL('../../public/data/bad/not-a-scan.nii.gz', import.meta.url)))
-    await page.locator('[data-testid="ws-error"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="ws-demo"] [data-testid="figure-file-input"]').setInputFiles(fileURLToPath(new URL('../../public/data/bad/not-a-scan.nii.gz', import.meta.url)))
+    await page.locator('[data-testid="ws-demo"] [data-testid="figure-error"]').waitFor({ timeout: 30_000 })
     await waitReady()
     assert.equal(await attr('ws-stripe-voxels'), before, 'the previous result is still shown')
 
     // The unstripped Colin27 head, opened as the reader's own scan.
-    await page.locator('[data-testid="ws-file"]').setInputFiles(fileURLToPath(new URL('../../public/data/ch2.nii.gz', import.meta.url)))
+    await page.locator('[data-testid="ws-demo"] [data-testid="figure-file-input"]').setInputFiles(fileURLToPath(new URL('../../public/data/ch2.nii.gz', import.meta.url)))
     await page.locator('[data-testid="ws-own-note"]').waitFor({ timeout: 60_000 })
     await waitReady()
-    assert.equal(await page.locator('[data-testid="ws-error"]').count(), 0)
+    assert.equal(await page.locator('[data-testid="ws-demo"] [data-testid="figure-error"]').count(), 0)
     const head = readUint8Nifti('ch2.nii.gz')
     let sum = 0
     for (let i = 0; i < head.length; i++) sum += head[i]
