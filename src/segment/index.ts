@@ -8,3 +8,5 @@ export { binaryMorphology, type BinaryMorphologyOptions, type MorphologyOperatio
 export { detectMetal, type DetectMetalOptions, type DetectMetalResult } from './metal'
 export { segmentLungs, type SegmentLungsOptions } from './lungs'
 export { otsuMask, otsuThreshold, type OtsuMaskResult, type OtsuOptions } from './otsu'
+export { segmentLungFields, type LungFieldOptions, type LungFieldResult } from './lung-field'
+export { skimageOtsuThreshold } from './otsu-skimage'

@@ -11,6 +11,7 @@ import {
   threshold, otsuThreshold, otsuMask, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
   histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation, maxAbsoluteDifference,
   runCtPipeline, clipHistograms,
+  projectRadiograph,
 } from '../index'
 
 export const operations = {
@@ -22,6 +23,7 @@ export const operations = {
   threshold, otsuThreshold, otsuMask, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
   histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation, maxAbsoluteDifference,
   runCtPipeline, clipHistograms,
+  projectRadiograph,
 }
 
 export type Operations = typeof operations
