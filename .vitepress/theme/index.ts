@@ -8,6 +8,7 @@ import ClaheDemo from '../../demos/ClaheDemo.vue'
 import N4Demo from '../../demos/N4Demo.vue'
 import CtPipelineDemo from '../../demos/CtPipelineDemo.vue'
 import WhiteStripeDemo from '../../demos/WhiteStripeDemo.vue'
+import RadiographDemo from '../../demos/RadiographDemo.vue'
 import './custom.css'
 
 export default {
@@ -21,5 +22,6 @@ export default {
     app.component('N4Demo', N4Demo)
     app.component('CtPipelineDemo', CtPipelineDemo)
     app.component('WhiteStripeDemo', WhiteStripeDemo)
+    app.component('RadiographDemo', RadiographDemo)
   },
 } satisfies Theme
