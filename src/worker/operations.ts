@@ -11,7 +11,8 @@ import {
   threshold, otsuThreshold, otsuMask, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
   histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation, maxAbsoluteDifference,
   runCtPipeline, clipHistograms,
-  projectRadiograph,
+  projectRadiograph, segmentLungFields,
+  augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
 } from '../index'
 
 export const operations = {
@@ -23,7 +24,8 @@ export const operations = {
   threshold, otsuThreshold, otsuMask, connectedComponents, binaryMorphology, detectMetal, segmentLungs,
   histogram, coefficientOfVariation, psnr, ssim, pearsonCorrelation, maxAbsoluteDifference,
   runCtPipeline, clipHistograms,
-  projectRadiograph,
+  projectRadiograph, segmentLungFields,
+  augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
 }
 
 export type Operations = typeof operations
