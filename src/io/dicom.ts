@@ -151,6 +151,59 @@ export async function listDicomSeries(files: DicomInput[], options: Pick<ReadDic
   })
 }
 
+/** One series found by {@link surveyDicomFiles}, with the input positions of its files. */
+export interface DicomSurveySeries extends DicomSeriesSummary {
+  files: number[]
+}
+
+/** The result of {@link surveyDicomFiles}: the series and the files that could not be read. */
+export interface DicomSurvey {
+  series: DicomSurveySeries[]
+  /** Inputs that are not DICOM ('NOT_DICOM') or cannot be parsed ('TRUNCATED', …), with why. */
+  unreadable: { index: number; name: string; code: string; message: string }[]
+}
+
+/**
+ * Like {@link listDicomSeries}, but never fails on a bad file: every input is parsed on its own,
+ * and a file that is not DICOM or is corrupt (truncated, unparsable) is returned in `unreadable`
+ * with its error instead of failing the whole folder. A viewer can then read the chosen series
+ * from the good files (`series[i].files`) and list the rest to the reader.
+ */
+export async function surveyDicomFiles(files: DicomInput[], options: Pick<ReadDicomSeriesOptions, 'onProgress' | 'signal'> = {}): Promise<DicomSurvey> {
+  const loaded = await loadInputs(files, options.signal)
+  const unreadable: DicomSurvey['unreadable'] = []
+  const bySeries = new Map<string, { info: FileInfo; index: number }[]>()
+  for (let i = 0; i < loaded.length; i++) {
+    options.signal?.throwIfAborted()
+    let info: FileInfo
+    try {
+      info = readFileInfo(parseDicomBytes(loaded[i].bytes, loaded[i].name), i)
+    } catch (e) {
+      unreadable.push({ index: i, name: loaded[i].name, code: e instanceof DicomError ? e.code : 'UNREADABLE', message: (e as Error).message || String(e) })
+      continue
+    }
+    const list = bySeries.get(info.seriesInstanceUID)
+    if (list) list.push({ info, index: i })
+    else bySeries.set(info.seriesInstanceUID, [{ info, index: i }])
+    options.onProgress?.((i + 1) / loaded.length, `parsed ${i + 1}/${loaded.length}`)
+  }
+  const series = [...bySeries.entries()].map(([uid, list]) => {
+    const first = list.find((f) => f.info.pixel)?.info ?? list[0].info
+    return {
+      seriesInstanceUID: uid,
+      modality: first.modality,
+      seriesDescription: first.seriesDescription,
+      count: list.length,
+      rows: first.rows,
+      columns: first.columns,
+      hasPixelData: list.some((f) => f.info.pixel !== undefined),
+      sopClassName: sopClassName(first.sopClassUID) ?? first.sopClassUID,
+      files: list.map((f) => f.index),
+    }
+  })
+  return { series, unreadable }
+}
+
 function selectSeries(infos: FileInfo[], uid: string | undefined): FileInfo[] {
   if (uid !== undefined) {
     const list = infos.filter((f) => f.seriesInstanceUID === uid)

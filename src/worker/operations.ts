@@ -3,7 +3,7 @@
  * `onProgress` and `signal` to the options argument at `progressOptionIndex[op]` when given.
  */
 import {
-  readDicomSeries, listDicomSeries, readDicomHeader, readNifti, writeNifti,
+  readDicomSeries, listDicomSeries, surveyDicomFiles, readDicomHeader, readNifti, writeNifti,
   applyWindow, hounsfieldFromStored, clipIntensity, normalizeMinMax, zScore, whiteStripe, whiteStripeForeground,
   clahe, equalizeHistogram,
   n4BiasFieldCorrection, simulateBiasField,
@@ -16,7 +16,7 @@ import {
 } from '../index'
 
 export const operations = {
-  readDicomSeries, listDicomSeries, readDicomHeader, readNifti, writeNifti,
+  readDicomSeries, listDicomSeries, surveyDicomFiles, readDicomHeader, readNifti, writeNifti,
   applyWindow, hounsfieldFromStored, clipIntensity, normalizeMinMax, zScore, whiteStripe, whiteStripeForeground,
   clahe, equalizeHistogram,
   n4BiasFieldCorrection, simulateBiasField,
@@ -34,6 +34,8 @@ export type OperationName = keyof Operations
 /** Position of the options object that accepts `onProgress` / `signal`, per operation. */
 export const progressOptionIndex: Partial<Record<OperationName, number>> = {
   readDicomSeries: 1,
+  surveyDicomFiles: 1,
+  readNifti: 1,
   clahe: 1,
   equalizeHistogram: 1,
   n4BiasFieldCorrection: 1,

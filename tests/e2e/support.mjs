@@ -94,16 +94,14 @@ export async function openPage(browser, baseUrl) {
 }
 
 /**
- * Opens chapter 5.1 and brings one of its figures into view. The window/level viewer at the top
- * loads eagerly; waiting for it first means no layout shift can move the figure out of view
- * again before its lazy start notices it (figures start when scrolled near).
+ * Opens chapter 5.1 and brings one of its figures into view. Figures start only when scrolled
+ * near (demos/shared/when-visible.ts), so nothing else on the page is waited for; the scroll is
+ * repeated once in case a figure above changed height while the page settled.
  */
 export async function openChapterFigure(page, baseUrl, testId) {
   await page.goto(baseUrl + '/ch05/01-preprocessing', { waitUntil: 'load' })
-  await page.waitForFunction(
-    () => ['ready', 'error'].includes(document.querySelector('[data-testid="wl-demo"]')?.getAttribute('data-state')),
-    null,
-    { timeout: 120_000 },
-  )
-  await page.locator(`[data-testid="${testId}"]`).scrollIntoViewIfNeeded()
+  const figure = page.locator(`[data-testid="${testId}"]`)
+  await figure.scrollIntoViewIfNeeded()
+  await page.waitForTimeout(300)
+  await figure.scrollIntoViewIfNeeded()
 }

@@ -2,9 +2,12 @@
 // PS3.3 C.11.2.1.2.1 LINEAR formula computed here, independently of the library.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inflateSync } from 'node:zlib'
-import { launchBrowser, openPage, startServer } from './support.mjs'
+import { launchBrowser, openChapterFigure, openPage, startServer } from './support.mjs'
 
 let server, baseUrl, browser, page, context, log
 
@@ -16,15 +19,19 @@ function linear(x, c, w) {
 }
 
 const demo = () => page.locator('[data-testid="wl-demo"]')
+// The kit's frame holds the file picker and the error box of every figure.
+const fileInput = '[data-testid="wl-demo"] [data-testid="figure-file-input"]'
+const errorBox = '[data-testid="wl-demo"] [data-testid="figure-error"]'
+const dataFile = (name) => fileURLToPath(new URL(`../../public/data/${name}`, import.meta.url))
 
 async function waitReady(timeout = 90_000) {
   await page.waitForFunction(() => {
     const el = document.querySelector('[data-testid="wl-demo"]')
-    return el && el.getAttribute('data-state') !== 'loading'
+    return el && !['loading', 'running'].includes(el.getAttribute('data-state'))
   }, null, { timeout })
   const state = await demo().getAttribute('data-state')
   if (state !== 'ready') {
-    const msg = await page.locator('[data-testid="wl-error"]').textContent().catch(() => '')
+    const msg = await page.locator(errorBox).textContent().catch(() => '')
     assert.fail(`viewer state is ${state}: ${msg}`)
   }
 }
@@ -102,7 +109,8 @@ before(async () => {
   ;({ server, baseUrl } = await startServer())
   browser = await launchBrowser()
   ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch05/01-preprocessing', { waitUntil: 'load' })
+  // The figure starts when it is scrolled near (off-screen figures do no work).
+  await openChapterFigure(page, baseUrl, 'wl-demo')
   await waitReady()
 })
 after(async () => {
@@ -111,7 +119,76 @@ after(async () => {
   server?.close()
 })
 
-describe('5.1 window/level viewer on the thorax phantom', () => {
+describe('5.1 window/level viewer: the default sample and a reader\'s page', () => {
+  it('opens on the 5.2 MB NIfTI figure copy of the phantom, labelled synthetic, in HU, without fetching the DICOM series', async () => {
+    const text = await demo().textContent()
+    assert.match(text, /256×256×72/)
+    assert.match(text, /synthetic/i)
+    assert.match(text, /Hounsfield units/)
+    const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name))
+    assert.ok(fetched.some((u) => u.endsWith('/data/ct-thorax-phantom/thorax-1.4mm.nii.gz')), fetched.join(' '))
+    assert.equal(fetched.filter((u) => /slice-\d+\.dcm$/.test(u)).length, 0, 'no DICOM slice before the reader asks')
+    // The middle axial slice is the first picture.
+    assert.equal(Number(await page.locator('[data-testid="wl-slice-slider"]').inputValue()), 36)
+  })
+
+  it('steps slices with the wheel only once the image has focus, and passes the wheel to the page at the last slice', async () => {
+    const canvas = page.locator('[data-testid="wl-canvas"]')
+    const slider = page.locator('[data-testid="wl-slice-slider"]')
+    await page.locator('[data-testid="wl-sample"]').focus() // focus elsewhere
+    await canvas.scrollIntoViewIfNeeded()
+    await page.evaluate(() => window.scrollBy(0, -100))
+    const box = await canvas.boundingBox()
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    const slice0 = Number(await slider.inputValue())
+    const scroll0 = await page.evaluate(() => window.scrollY)
+    await page.mouse.wheel(0, 100)
+    await page.waitForFunction((y) => window.scrollY !== y, scroll0)
+    assert.equal(Number(await slider.inputValue()), slice0, 'an unfocused figure lets the page scroll')
+    const b = await canvas.boundingBox()
+    await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2)
+    const scroll1 = await page.evaluate(() => window.scrollY)
+    await page.mouse.wheel(0, 100)
+    await page.waitForFunction((s) => +document.querySelector('[data-testid="wl-slice-slider"]').value === s + 1, slice0)
+    assert.equal(await page.evaluate(() => window.scrollY), scroll1, 'a focused figure keeps the wheel')
+    await setSlider('wl-slice-slider', 71)
+    await canvas.focus()
+    await page.mouse.wheel(0, 100)
+    await page.waitForFunction((y) => window.scrollY !== y, scroll1)
+    assert.equal(Number(await slider.inputValue()), 71, 'at the last slice the wheel scrolls the page')
+    await setSlider('wl-slice-slider', 36)
+  })
+
+  it('on a 390 px phone: nothing overflows, a swipe scrolls, and the W/L tool drags by touch', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 800 }, hasTouch: true, isMobile: true })
+    try {
+      const p = await phone.newPage()
+      await openChapterFigure(p, baseUrl, 'wl-demo')
+      await p.waitForFunction(() => document.querySelector('[data-testid="wl-demo"]')?.getAttribute('data-state') === 'ready', null, { timeout: 90_000 })
+      const wide = await p.evaluate(() => [...document.querySelectorAll('[data-testid="wl-demo"] *')].filter((e) => e.getBoundingClientRect().right > 390.5 && !e.closest('.sv-stage')).map((e) => e.className || e.tagName))
+      assert.deepEqual(wide, [])
+      const canvas = p.locator('[data-testid="wl-canvas"]')
+      assert.equal(await canvas.evaluate((c) => getComputedStyle(c).touchAction), 'pan-x pan-y')
+      await p.locator('[data-testid="wl-tool-window"]').click()
+      assert.equal(await canvas.evaluate((c) => getComputedStyle(c).touchAction), 'none')
+      const before = Number(await p.locator('[data-testid="wl-width-input"]').inputValue())
+      const box = await canvas.boundingBox()
+      const at = (dx) => ({ clientX: box.x + box.width / 2 + dx, clientY: box.y + box.height / 2, pointerId: 7, pointerType: 'touch', isPrimary: true, bubbles: true, button: 0, buttons: 1 })
+      await canvas.evaluate((c, events) => { for (const [type, init] of events) c.dispatchEvent(new PointerEvent(type, init)) },
+        [['pointerdown', at(0)], ['pointermove', at(20)], ['pointermove', at(60)], ['pointerup', at(60)]])
+      assert.ok(Number(await p.locator('[data-testid="wl-width-input"]').inputValue()) > before, 'a touch drag with the W/L tool widens the window')
+    } finally {
+      await phone.close()
+    }
+  })
+})
+
+describe('5.1 window/level viewer on the thorax phantom DICOM series', () => {
+  before(async () => {
+    await page.locator('[data-testid="wl-sample"]').selectOption('thorax-phantom-dicom')
+    await waitReady()
+  })
+
   it('loads the phantom series and shows its size', async () => {
     const text = await demo().textContent()
     assert.match(text, /512×512×\d+/)
@@ -271,7 +348,7 @@ describe('5.1 viewer: planes, zoom, pan, keys, invert', () => {
       await selectPlane(plane, height)
       const box = await canvas().boundingBox()
       const [w, h] = await canvas().evaluate((c) => [c.width, c.height])
-      const labels = await stage().evaluate((s) => [...s.querySelectorAll('.wl-corner, .wl-o')].map((e) => {
+      const labels = await stage().evaluate((s) => [...s.querySelectorAll('.sv-corner, .sv-o')].map((e) => {
         const r = e.getBoundingClientRect()
         return { text: e.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom }
       }))
@@ -400,31 +477,70 @@ describe('5.1 viewer on real CT', () => {
     assert.ok(log.failed.every((f) => !f.includes('/itk/')), `itk-wasm files failed: ${log.failed}`)
   })
 
+  it('starts the JPEG 2000 head CT in the window its file stores (0028,1050/1051 = 40/100)', async () => {
+    assert.deepEqual(await windowValues(), { center: 40, width: 100 })
+  })
+
   it('reads the real CT_small slice in Hounsfield units', async () => {
     await page.locator('[data-testid="wl-sample"]').selectOption('ct-small')
     await waitReady()
     assert.match(await demo().textContent(), /128×128×1/)
     const { value } = await probe(64, 64)
     assert.ok(value > -1100 && value < 3000, `HU ${value}`)
+    // Modality CT with a Rescale Intercept: HU, although its minimum is only −896 HU. Its file stores
+    // no window, so it opens in the mediastinum window, not across its full range.
+    assert.match(await page.locator('[data-testid="wl-readout"]').textContent(), /-?\d+ HU/)
+    assert.match(await page.locator('[data-testid="wl-source"]').textContent(), /Hounsfield units/)
+    assert.deepEqual(await windowValues(), { center: 50, width: 350 })
+  })
+
+  it('reads a folder by content: skips OS junk, lists a truncated file, lets the reader choose one of two series', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wl-folder-'))
+    try {
+      copyFileSync(dataFile('CT_small.dcm'), join(dir, 'CT_small.dcm'))
+      copyFileSync(dataFile('MR_small.dcm'), join(dir, 'IM0001')) // DICOM without an extension
+      copyFileSync(dataFile('bad/MR_truncated.dcm'), join(dir, 'broken.dcm'))
+      writeFileSync(join(dir, '.DS_Store'), 'Bud1 junk')
+      await page.locator(fileInput).setInputFiles(['CT_small.dcm', 'IM0001', 'broken.dcm', '.DS_Store'].map((f) => join(dir, f)))
+      await page.locator('[data-testid="wl-series"]').waitFor({ timeout: 30_000 })
+      const options = await page.locator('[data-testid="wl-series-select"] option').allTextContents()
+      assert.equal(options.length, 2, options.join(' | '))
+      const mr = options.findIndex((o) => o.startsWith('MR') && o.includes('64×64'))
+      assert.ok(mr >= 0, options.join(' | '))
+      await page.locator('[data-testid="wl-series-select"]').selectOption({ index: mr })
+      await page.locator('[data-testid="wl-series"] button', { hasText: 'Open' }).click()
+      await waitReady()
+      assert.match(await demo().textContent(), /64×64×1/)
+      const skippedText = await page.locator('[data-testid="wl-skipped"]').textContent()
+      assert.match(skippedText, /broken\.dcm: .*truncated/)
+      assert.doesNotMatch(skippedText, /DS_Store/)
+      assert.match(await page.locator('[data-testid="wl-sample"] option:checked').textContent(), /Your scan/)
+      // MR: no Hounsfield units.
+      assert.doesNotMatch(await page.locator('[data-testid="wl-source"]').textContent(), /Hounsfield/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    await page.locator('[data-testid="wl-sample"]').selectOption('ct-small')
+    await waitReady()
   })
 
   it('explains a truncated DICOM and keeps the previous image working', async () => {
     const bad = fileURLToPath(new URL('../../public/data/bad/MR_truncated.dcm', import.meta.url))
-    await page.locator('[data-testid="wl-file"]').setInputFiles(bad)
-    await page.locator('[data-testid="wl-error"]').waitFor({ timeout: 30_000 })
-    assert.match(await page.locator('[data-testid="wl-error"]').textContent(), /truncated/i)
+    await page.locator(fileInput).setInputFiles(bad)
+    await page.locator(errorBox).waitFor({ timeout: 30_000 })
+    assert.match(await page.locator(errorBox).textContent(), /truncated/i)
     // A DICOM without pixels and a malformed NIfTI get their own explanations.
     for (const [file, pattern] of [['rtplan.dcm', /no Pixel Data/i], ['not-a-scan.nii.gz', /NIfTI/]]) {
       const path = fileURLToPath(new URL(`../../public/data/bad/${file}`, import.meta.url))
-      const previous = await page.locator('[data-testid="wl-error"]').textContent()
-      await page.locator('[data-testid="wl-file"]').setInputFiles(path)
+      const previous = await page.locator(errorBox).textContent()
+      await page.locator(fileInput).setInputFiles(path)
       await page.waitForFunction(
-        (p) => document.querySelector('[data-testid="wl-demo"]')?.getAttribute('data-state') === 'error' &&
-          document.querySelector('[data-testid="wl-error"]')?.textContent !== p,
-        previous,
+        ([p, sel]) => document.querySelector('[data-testid="wl-demo"]')?.getAttribute('data-state') === 'error' &&
+          document.querySelector(sel)?.textContent !== p,
+        [previous, errorBox],
         { timeout: 30_000, polling: 100 },
       )
-      assert.match(await page.locator('[data-testid="wl-error"]').textContent(), pattern, file)
+      assert.match(await page.locator(errorBox).textContent(), pattern, file)
     }
     // The page still works on the image it had.
     await page.locator('[data-testid="wl-preset-lung"]').click()

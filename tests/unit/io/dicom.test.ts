@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { indexToPhysicalPoint, type Image } from '../../../src/image'
-import { DicomError, listDicomSeries, readDicomHeader, readDicomSeries, transferSyntaxName } from '../../../src/io/dicom'
+import { DicomError, listDicomSeries, readDicomHeader, readDicomSeries, surveyDicomFiles, transferSyntaxName } from '../../../src/io/dicom'
 import { readImageDicomFileSeriesNode } from '@itk-wasm/dicom'
 
 const REF = join(__dirname, '../../reference/io/dicom')
@@ -299,6 +299,22 @@ describe('series selection', () => {
     const e = await errorOf(readDicomSeries(mixed(), { seriesInstanceUID: '1.2.3.4' }))
     expect(e.code).toBe('SERIES_NOT_FOUND')
     expect(e.message).toContain(list[1].seriesInstanceUID)
+  })
+
+  it('surveyDicomFiles lists the series and the unreadable files instead of failing on them', async () => {
+    const files = [fileOf('MR_truncated.dcm'), ...mixed(), new File(['hello, not DICOM'], 'README.txt')]
+    const survey = await surveyDicomFiles(files)
+    // The same series as listDicomSeries finds without the bad files, with their input positions.
+    const list = await listDicomSeries(mixed())
+    expect(survey.series.map(({ files: _f, ...s }) => s)).toEqual(list)
+    expect(survey.series.map((s) => s.files.map((i) => files[i].name))).toEqual(list.map((s, k) =>
+      mixed().filter((_, i) => i >= list.slice(0, k).reduce((n, x) => n + x.count, 0) && i < list.slice(0, k + 1).reduce((n, x) => n + x.count, 0)).map((f) => f.name)))
+    expect(survey.unreadable.map((u) => [u.index, u.name, u.code])).toEqual([[0, 'MR_truncated.dcm', 'TRUNCATED'], [files.length - 1, 'README.txt', 'NOT_DICOM']])
+    expect(survey.unreadable[0].message).toMatch(/truncated/)
+    // The chosen series reads from its own files alone.
+    const oblique = survey.series[2]
+    const img = await readDicomSeries(oblique.files.map((i) => files[i]), { seriesInstanceUID: oblique.seriesInstanceUID })
+    expect(img.size).toEqual([64, 64, 5])
   })
 
   it('skips non-DICOM files in a folder and says so', async () => {
