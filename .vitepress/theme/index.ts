@@ -9,6 +9,7 @@ import N4Demo from '../../demos/N4Demo.vue'
 import CtPipelineDemo from '../../demos/CtPipelineDemo.vue'
 import WhiteStripeDemo from '../../demos/WhiteStripeDemo.vue'
 import RadiographDemo from '../../demos/RadiographDemo.vue'
+import AugmentationDemo from '../../demos/AugmentationDemo.vue'
 import './custom.css'
 
 export default {
@@ -23,5 +24,6 @@ export default {
     app.component('CtPipelineDemo', CtPipelineDemo)
     app.component('WhiteStripeDemo', WhiteStripeDemo)
     app.component('RadiographDemo', RadiographDemo)
+    app.component('AugmentationDemo', AugmentationDemo)
   },
 } satisfies Theme
