@@ -84,7 +84,7 @@ describe('augmentation figure', () => {
   })
 
   it('the flip mirrors the columns, is flagged unsafe, and puts the right-lung label on the left', async () => {
-    assert.match(await page.locator('[data-testid="aug-flip"]').textContent(), /unsafe/)
+    assert.match(await page.locator('[data-testid="aug-flip"]').textContent(), /UNSAFE/)
     await page.locator('[data-testid="aug-flip"]').click()
     await settle()
     const a = await grey('aug-a-canvas')

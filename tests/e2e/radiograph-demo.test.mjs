@@ -11,6 +11,7 @@ import { launchBrowser, openPage, startServer } from './support.mjs'
 
 const MU_WATER = 0.02059 // 1/mm at 60 keV, NIST SRD 126 (what the figure says it uses)
 let server, baseUrl, browser, page, context, log
+const phantomRequests = []
 
 /** The phantom's radiograph as rows (superior first) × columns (patient right first). */
 function referenceRadiograph() {
@@ -73,6 +74,9 @@ before(async () => {
   ;({ server, baseUrl } = await startServer())
   browser = await launchBrowser()
   ;({ page, context, log } = await openPage(browser, baseUrl))
+  page.on('request', (r) => {
+    if (r.url().includes('thorax-1.4mm.nii.gz')) phantomRequests.push(r.url())
+  })
   await page.goto(baseUrl + '/lab/ch5-new-figures-b', { waitUntil: 'load' })
   await page.locator('[data-testid="radiograph-demo"]').scrollIntoViewIfNeeded()
   await page.waitForFunction(() => ['ready', 'error'].includes(document.querySelector('[data-testid="radiograph-demo"]')?.getAttribute('data-state')), null, { timeout: 120_000 })
@@ -144,7 +148,13 @@ describe('radiograph figure', () => {
     assert.ok(meanChange < meanChangeNoClip / 3, `clip 1 changes grey levels by ${meanChange.toFixed(2)} on average, no clip by ${meanChangeNoClip.toFixed(2)}`)
   })
 
-  it('loaded the phantom once, from this site only, without errors', () => {
+  it('shares the phantom download with the augmentation figure (one request for both)', async () => {
+    await page.locator('[data-testid="augmentation-demo"]').scrollIntoViewIfNeeded()
+    await page.waitForFunction(() => document.querySelector('[data-testid="augmentation-demo"]')?.getAttribute('data-state') === 'ready', null, { timeout: 120_000 })
+    assert.equal(phantomRequests.length, 1, phantomRequests.join(', '))
+  })
+
+  it('ran from this site only, without errors', () => {
     assert.deepEqual(log.external, [])
     assert.deepEqual(log.failed, [])
     assert.deepEqual(log.pageErrors, [])
