@@ -12,6 +12,8 @@ import NormalizationDemo from '../../demos/NormalizationDemo.vue'
 import HuClipDemo from '../../demos/HuClipDemo.vue'
 import MetalDemo from '../../demos/MetalDemo.vue'
 import OrientationDemo from '../../demos/OrientationDemo.vue'
+import RadiographDemo from '../../demos/RadiographDemo.vue'
+import AugmentationDemo from '../../demos/AugmentationDemo.vue'
 import './custom.css'
 
 export default {
@@ -29,5 +31,7 @@ export default {
     app.component('HuClipDemo', HuClipDemo)
     app.component('MetalDemo', MetalDemo)
     app.component('OrientationDemo', OrientationDemo)
+    app.component('RadiographDemo', RadiographDemo)
+    app.component('AugmentationDemo', AugmentationDemo)
   },
 } satisfies Theme

@@ -9,3 +9,5 @@ export { detectMetal, type DetectMetalOptions, type DetectMetalResult } from './
 export { segmentLungs, type SegmentLungsOptions } from './lungs'
 export { otsuMask, otsuThreshold, type OtsuMaskResult, type OtsuOptions } from './otsu'
 export { metalComponents, type MetalComponent, type MetalComponentsOptions, type MetalComponentsResult } from './metal-components'
+export { segmentLungFields, type LungFieldOptions, type LungFieldResult } from './lung-field'
+export { skimageOtsuThreshold } from './otsu-skimage'

@@ -13,6 +13,8 @@ import {
   runCtPipeline, clipHistograms,
   nyulTrain, nyulTransform, simulateScannerChange, compareNormalizations, strideSubsample,
   clipStatistics, clipMasks, metalComponents, reorientImage, orientationCode,
+  projectRadiograph, segmentLungFields,
+  augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
 } from '../index'
 
 export const operations = {
@@ -26,6 +28,8 @@ export const operations = {
   runCtPipeline, clipHistograms,
   nyulTrain, nyulTransform, simulateScannerChange, compareNormalizations, strideSubsample,
   clipStatistics, clipMasks, metalComponents, reorientImage, orientationCode,
+  projectRadiograph, segmentLungFields,
+  augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
 }
 
 export type Operations = typeof operations

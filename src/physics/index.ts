@@ -1,0 +1,2 @@
+// Imaging physics: simulated acquisitions from volumes (a radiograph from a CT).
+export * from './radiograph'
