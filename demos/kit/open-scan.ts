@@ -17,6 +17,7 @@ import { windowFromDicom } from '../../src/intensity/index'
 import type { DicomSurveySeries } from '../../src/io/index'
 import { siteWorker } from '../shared/site-worker'
 import { loadSample, loadSampleSeries } from './sample-cache'
+import { sniff } from './scan-kind'
 
 export interface SkippedFile { name: string; reason: string }
 
@@ -41,25 +42,6 @@ export interface OpenScanOptions {
 }
 
 const JUNK = /^(\.ds_store|thumbs\.db|desktop\.ini|\.directory)$/i
-
-type Kind = 'dicom' | 'nifti' | 'unknown'
-
-/** What a file's first bytes say it is. */
-export function sniff(head: Uint8Array): Kind {
-  const ascii = (at: number, n: number) => String.fromCharCode(...head.subarray(at, at + n))
-  if (head.length >= 132 && ascii(128, 4) === 'DICM') return 'dicom'
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'nifti'
-  if (head.length >= 4) {
-    const dv = new DataView(head.buffer, head.byteOffset, head.byteLength)
-    const size = dv.getInt32(0, true)
-    const sizeBig = dv.getInt32(0, false)
-    if (size === 348 || sizeBig === 348 || size === 540 || sizeBig === 540) return 'nifti'
-    // Implicit VR little endian without a preamble: (group, element) then a 32-bit length.
-    const group = dv.getUint16(0, true)
-    if (head.length >= 8 && (group === 0x0008 || group === 0x0002) && dv.getUint32(4, true) < 1 << 20) return 'dicom'
-  }
-  return 'unknown'
-}
 
 function isJunk(name: string): boolean {
   return JUNK.test(name) || name.startsWith('._')

@@ -13,11 +13,21 @@ import { launchBrowser, openPage, startServer, openChapterFigure } from './suppo
 
 const phantomIndex = JSON.parse(readFileSync(fileURLToPath(new URL('../../public/data/ct-thorax-phantom/index.json', import.meta.url)), 'utf8'))
 const geo = phantomIndex.geometry
+// The figure's default input is the phantom's NIfTI figure copy (2×2 mean of the DICOM series):
+// its grid and origin from its own header (RAS in the file, LPS here).
+const nifti = (() => {
+  const b = gunzipSync(readFileSync(fileURLToPath(new URL('../../public/data/ct-thorax-phantom/thorax-1.4mm.nii.gz', import.meta.url))))
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength)
+  const q = [268, 272, 276].map((o) => v.getFloat32(o, true))
+  return { size: [1, 2, 3].map((d) => v.getInt16(40 + 2 * d, true)), spacing: [1, 2, 3].map((d) => v.getFloat32(76 + 4 * d, true)), origin: [-q[0], -q[1], q[2]] }
+})()
 const STEPS = ['resample', 'lungs', 'metal', 'clip', 'normalize']
 // The pipeline's default: 1 mm isotropic; output size = round(size × spacing / 1) per axis.
 const expectedSize = [Math.round(geo.columns * geo.pixelSpacing), Math.round(geo.rows * geo.pixelSpacing), Math.round(geo.slices * geo.sliceSpacing)]
+// The figure copy covers the same field of view: the same output grid.
+assert.deepEqual(nifti.size.map((n, a) => Math.round(n * nifti.spacing[a])), expectedSize)
 // Resampling keeps the origin: voxel 0 is the first column/row of the lowest (z-ascending) slice.
-const outputOrigin = [geo.origin[0], geo.origin[1], Math.min(geo.zTop, geo.zBottom)]
+const outputOrigin = nifti.origin
 const probe = (name) => {
   const p = phantomIndex.landmarks.probes.find((q) => q.name === name)
   assert.ok(p, `probe "${name}" in index.json`)
@@ -27,6 +37,10 @@ const probe = (name) => {
 let server, baseUrl, browser, page, context, log
 
 const demo = () => page.locator('[data-testid="ctp-demo"]')
+// The kit's frame holds the file and folder pickers, the error box and Cancel of every figure.
+const errorBox = '[data-testid="ctp-demo"] [data-testid="figure-error"]'
+const fileInput = '[data-testid="ctp-demo"] [data-testid="figure-file-input"]'
+const folderInput = '[data-testid="ctp-demo"] [data-testid="figure-folder-input"]'
 
 async function waitSettled(timeout = 60_000) {
   await page.waitForFunction(() => {
@@ -38,7 +52,7 @@ async function waitSettled(timeout = 60_000) {
 
 /** The error box's text, or '' when there is none (without waiting for one to appear). */
 async function errorText() {
-  const box = page.locator('[data-testid="ctp-error"]')
+  const box = page.locator(errorBox)
   return (await box.count()) ? box.textContent() : ''
 }
 
@@ -51,7 +65,7 @@ async function setSlider(testId, value) {
 }
 
 async function axialPixel(i, j) {
-  return page.locator('[data-testid="ctp-axial"]').evaluate((c, [i, j]) => Array.from(c.getContext('2d').getImageData(i, j, 1, 1).data.slice(0, 3)), [i, j])
+  return page.locator('[data-testid="ctp-axial-canvas"]').evaluate((c, [i, j]) => Array.from(c.getContext('2d').getImageData(i, j, 1, 1).data.slice(0, 3)), [i, j])
 }
 
 before(async () => {
@@ -69,6 +83,23 @@ after(async () => {
 })
 
 describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
+  it('reads the 5.2 MB NIfTI figure copy by default, not the 72-file DICOM series', async () => {
+    assert.match(await page.locator('[data-testid="ctp-source"]').textContent(), new RegExp(nifti.size.join(' × ')))
+    const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name))
+    assert.equal(fetched.filter((u) => u.endsWith('/thorax-1.4mm.nii.gz')).length, 1, fetched.join(' '))
+    assert.equal(fetched.filter((u) => /slice-\d+\.dcm$/.test(u)).length, 0)
+    assert.match(await demo().textContent(), /synthetic/i)
+  })
+
+  it('the −1200 HU lower clip moves no voxel of the phantom; numbers of earlier settings are marked stale', async () => {
+    assert.match(await page.locator('[data-testid="ctp-clipped"]').textContent(), /^0 body voxels raised to -1200 HU, [1-9][\d,]* lowered to 600 HU/)
+    assert.equal(await page.locator('[data-testid="ctp-stale"]').count(), 0)
+    await page.locator('[data-testid="ctp-clip-max"]').fill('400')
+    await page.locator('[data-testid="ctp-stale"]').waitFor()
+    await page.locator('[data-testid="ctp-clip-max"]').fill('600')
+    await page.locator('[data-testid="ctp-stale"]').waitFor({ state: 'detached' })
+  })
+
   it('runs the pipeline on Run and lists every step with its time', async () => {
     await page.locator('[data-testid="ctp-run"]').click()
     assert.equal(await demo().getAttribute('data-state'), 'running')
@@ -85,7 +116,7 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
   it('cancels a run and keeps the previous result', async () => {
     const before = await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value')
     await page.locator('[data-testid="ctp-run"]').click()
-    await page.locator('[data-testid="ctp-cancel"]').click()
+    await page.locator('[data-testid="ctp-demo"] [data-testid="figure-cancel"]').click()
     assert.equal(await waitSettled(), 'ready')
     assert.match(await page.locator('[data-testid="ctp-notice"]').textContent(), /cancelled/i)
     assert.equal(await errorText(), '')
@@ -100,7 +131,7 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
     await page.locator('[data-testid="ctp-run"]').click()
     assert.equal(await waitSettled(), 'ready', await errorText())
     const size = (await page.locator('[data-testid="ctp-output-size"]').getAttribute('data-size')).split(',').map(Number)
-    assert.deepEqual(size, [geo.columns, geo.rows, geo.slices])
+    assert.deepEqual(size, nifti.size)
     assert.equal(await page.locator('[data-testid="ctp-step-resample"]').getAttribute('data-ran'), 'false')
     await page.locator('[data-testid="ctp-enable-resample"]').check()
     await page.locator('[data-testid="ctp-run"]').click()
@@ -119,8 +150,8 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
     const [li, lj, lk] = probe('right lung parenchyma')
     const [mi, mj, mk] = probe('paraspinal muscle (right)')
     assert.equal(lk, mk)
-    await setSlider('ctp-axial-slider', lk)
-    assert.equal(Number(await page.locator('[data-testid="ctp-axial-index"]').getAttribute('data-index')), lk)
+    await setSlider('ctp-axial-slice-slider', lk)
+    assert.equal(Number(await page.locator('[data-testid="ctp-axial-slice-index"]').getAttribute('data-index')), lk)
     const [r, g, b] = await axialPixel(li, lj)
     assert.ok(b - r > 40 && g - r > 40, `lung probe is tinted cyan: rgb(${r}, ${g}, ${b})`)
     const muscle = await axialPixel(mi, mj)
@@ -137,7 +168,7 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
     const voxels = Number(await page.locator('[data-testid="ctp-metal"]').getAttribute('data-voxels'))
     assert.ok(voxels > 0, `metal voxels ${voxels}`)
     const [i, j, k] = probe('pedicle screw (metal)')
-    await setSlider('ctp-axial-slider', k)
+    await setSlider('ctp-axial-slice-slider', k)
     const [r, g, b] = await axialPixel(i, j)
     assert.ok(r > 200 && g < 80 && b < 80, `screw is red: rgb(${r}, ${g}, ${b})`)
   })
@@ -185,22 +216,22 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
   it('explains an RT Plan without pixel data and keeps the previous result', async () => {
     const before = await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value')
     const bad = fileURLToPath(new URL('../../public/data/bad/rtplan.dcm', import.meta.url))
-    await page.locator('[data-testid="ctp-file"]').setInputFiles(bad)
+    await page.locator(fileInput).setInputFiles(bad)
     assert.equal(await waitSettled(), 'error')
-    assert.match(await page.locator('[data-testid="ctp-error"]').textContent(), /no pixel data/i)
+    assert.match(await page.locator(errorBox).textContent(), /no pixel data/i)
     assert.equal(await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value'), before)
     const size = (await page.locator('[data-testid="ctp-output-size"]').getAttribute('data-size')).split(',').map(Number)
     assert.deepEqual(size, expectedSize)
     // The views still work on the previous result.
     const [i, j, k] = probe('pedicle screw (metal)')
-    await setSlider('ctp-axial-slider', k)
+    await setSlider('ctp-axial-slice-slider', k)
     const [r] = await axialPixel(i, j)
     assert.ok(r > 200)
   })
 
   it('explains a NIfTI that is not a scan and a truncated DICOM dropped on the figure', async () => {
     const before = await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value')
-    await page.locator('[data-testid="ctp-file"]').setInputFiles(fileURLToPath(new URL('../../public/data/bad/not-a-scan.nii.gz', import.meta.url)))
+    await page.locator(fileInput).setInputFiles(fileURLToPath(new URL('../../public/data/bad/not-a-scan.nii.gz', import.meta.url)))
     assert.equal(await waitSettled(), 'error')
     const niftiMessage = await errorText()
     assert.match(niftiMessage, /nifti|gzip|header/i)
@@ -211,10 +242,10 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
       dt.items.add(new File([bytes], 'MR_truncated.dcm'))
       document.querySelector('[data-testid="ctp-demo"]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
     })
-    await page.waitForFunction((m) => {
-      const box = document.querySelector('[data-testid="ctp-error"]')
+    await page.waitForFunction(([m, sel]) => {
+      const box = document.querySelector(sel)
       return box && box.textContent !== m && document.querySelector('[data-testid="ctp-demo"]').getAttribute('data-state') === 'error'
-    }, niftiMessage)
+    }, [niftiMessage, errorBox])
     assert.match(await errorText(), /truncated/i)
     assert.equal(await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value'), before)
   })
@@ -229,7 +260,7 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
       for (const f of subset) copyFileSync(join(phantomDir, f), join(dir, f))
       copyFileSync(join(phantomDir, 'index.json'), join(dir, 'index.json'))
       copyFileSync(fileURLToPath(new URL('../../public/data/CT_small.dcm', import.meta.url)), join(dir, 'zz-other.dcm'))
-      await page.locator('[data-testid="ctp-folder"]').setInputFiles(dir)
+      await page.locator(folderInput).setInputFiles(dir)
       await page.locator('[data-testid="ctp-series"]').waitFor({ timeout: 30_000 })
       const options = await page.locator('[data-testid="ctp-series-select"] option').allTextContents()
       assert.equal(options.length, 2, options.join(' | '))
