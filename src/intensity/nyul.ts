@@ -21,6 +21,7 @@
  * conventions. The papers' own numeric choices (their pc1, pc2 and scale) were not checked against
  * the full text here; cite them for the method, not for these numbers. Output is float32.
  */
+import { LibraryError } from '../errors'
 import { assertScalar, imageLike, pixelData, type Image } from '../image'
 
 /** Error codes of {@link NyulError}. */
@@ -37,12 +38,9 @@ export type NyulErrorCode =
   | 'TIED_LANDMARKS'
 
 /** A histogram-standardisation input problem, with a machine-readable `code`. */
-export class NyulError extends Error {
-  readonly code: NyulErrorCode
+export class NyulError extends LibraryError<NyulErrorCode> {
   constructor(code: NyulErrorCode, message: string) {
-    super(message)
-    this.name = 'NyulError'
-    this.code = code
+    super('NyulError', code, message)
   }
 }
 

@@ -10,6 +10,7 @@
  * Liquid") gives μ/ρ = 0.2059 cm²/g, so with ρ = 1 g/cm³ μ = 0.02059 /mm. A real tube emits a
  * spectrum (beam hardening) and the detector sees scatter; both are left out here.
  */
+import { LibraryError } from '../errors'
 import { assertScalar, makeImage, pixelData, type Image } from '../image'
 
 /** μ of liquid water at 60 keV in 1/mm (NIST SRD 126 Table 4: μ/ρ = 0.2059 cm²/g, ρ = 1 g/cm³). */
@@ -24,12 +25,9 @@ export type RadiographErrorCode =
   | 'BAD_OPTION'
 
 /** A problem with the input of {@link projectRadiograph}, with a machine-readable `code`. */
-export class RadiographError extends Error {
-  readonly code: RadiographErrorCode
+export class RadiographError extends LibraryError<RadiographErrorCode> {
   constructor(code: RadiographErrorCode, message: string) {
-    super(message)
-    this.name = 'RadiographError'
-    this.code = code
+    super('RadiographError', code, message)
   }
 }
 

@@ -1,3 +1,4 @@
+import { LibraryError } from '../errors'
 /** Error codes of {@link TransformError}. */
 export type TransformErrorCode =
   /** Not a 2D or 3D scalar image with pixel data. */
@@ -8,11 +9,8 @@ export type TransformErrorCode =
   | 'SINGULAR'
 
 /** A problem with the input of an augmentation transform, with a machine-readable `code`. */
-export class TransformError extends Error {
-  readonly code: TransformErrorCode
+export class TransformError extends LibraryError<TransformErrorCode> {
   constructor(code: TransformErrorCode, message: string) {
-    super(message)
-    this.name = 'TransformError'
-    this.code = code
+    super('TransformError', code, message)
   }
 }
