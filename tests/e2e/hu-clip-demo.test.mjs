@@ -1,4 +1,4 @@
-// The new 5.1 HU-clipping figure (preview page): presets and sliders change the clipped counts as
+// The new 5.1 HU-clipping figure: presets and sliders change the clipped counts as
 // numpy-style counting in Node on the same file predicts, and the coloured pixels of the slice
 // are exactly the voxels of that slice outside the range.
 import { after, before, describe, it } from 'node:test'
@@ -62,7 +62,7 @@ after(async () => {
   server?.close()
 })
 
-describe('5.1 HU clipping figure (preview page)', () => {
+describe('5.1 HU clipping figure', () => {
   it('opens on [−1200, 600]: nothing below (the phantom has no padding), the voxels above 600 HU counted', async () => {
     assert.deepEqual(await shown(), counts(-1200, 600))
     assert.equal((await shown()).below, 0)

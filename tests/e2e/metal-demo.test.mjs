@@ -1,4 +1,4 @@
-// The new 5.1 metal figure (preview page): moving the threshold changes the component table as a
+// The new 5.1 metal figure: moving the threshold changes the component table as a
 // flood fill written here (6-connectivity, components in raster order of their first voxel) on
 // the same file predicts; the minimum-size filter removes rows; the slice overlay paints exactly
 // the metal voxels of that slice.
@@ -60,7 +60,7 @@ after(async () => {
   server?.close()
 })
 
-describe('5.1 metal figure (preview page)', () => {
+describe('5.1 metal figure', () => {
   it('at 3000 HU lists the components a Node flood fill finds', async () => {
     assert.deepEqual(await rows(), components(3000).filter((n) => n >= 10))
   })

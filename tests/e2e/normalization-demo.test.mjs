@@ -90,7 +90,7 @@ after(async () => {
   server?.close()
 })
 
-describe('5.1 normalisation figure (preview page)', () => {
+describe('5.1 normalisation figure', () => {
   it('starts loading, becomes ready and draws all five histogram panels', async () => {
     for (const m of ['raw', 'minMax', 'zScore', 'whiteStripe', 'nyul']) {
       assert.ok(await page.locator(`[data-testid="norm-plot-${m}"] .main-svg`).count() > 0, `${m} plot drawn`)

@@ -1,4 +1,4 @@
-// The new 5.1 orientation figure (preview page): for each stored order the figure shows the code
+// The new 5.1 orientation figure: for each stored order the figure shows the code
 // and direction matrix the voxel order implies; the raw picture of file 2 is file 1's picture
 // flipped as the code predicts (index arithmetic here); the reoriented file 2 is pixel-identical
 // to file 1; the naive left/right reading is wrong exactly when the left–right axis is flipped.
@@ -35,7 +35,7 @@ const CASES = [
   { code: 'LPI', flipX: false, flipY: false, diag: ['1', '1', '-1'], naive: 'left' },
 ]
 
-describe('5.1 orientation figure (preview page)', () => {
+describe('5.1 orientation figure', () => {
   for (const c of CASES) {
     it(`file 2 stored as ${c.code}: code, direction, flipped raw picture, identical reoriented picture`, async () => {
       if (c.code !== 'RAS') await setControl(page, ID, 'orientation-code', c.code)
