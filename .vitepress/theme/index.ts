@@ -1,20 +1,26 @@
 import DefaultTheme from 'vitepress/theme'
 import type { Theme } from 'vitepress'
+import { defineAsyncComponent, type Component } from 'vue'
 import MermaidDiagram from './components/MermaidDiagram.vue'
 import BookContents from './components/BookContents.vue'
 import ComingSoon from './components/ComingSoon.vue'
-import WindowLevelDemo from '../../demos/WindowLevelDemo.vue'
-import ClaheDemo from '../../demos/ClaheDemo.vue'
-import N4Demo from '../../demos/N4Demo.vue'
-import CtPipelineDemo from '../../demos/CtPipelineDemo.vue'
-import WhiteStripeDemo from '../../demos/WhiteStripeDemo.vue'
-import NormalizationDemo from '../../demos/NormalizationDemo.vue'
-import HuClipDemo from '../../demos/HuClipDemo.vue'
-import MetalDemo from '../../demos/MetalDemo.vue'
-import OrientationDemo from '../../demos/OrientationDemo.vue'
-import RadiographDemo from '../../demos/RadiographDemo.vue'
-import AugmentationDemo from '../../demos/AugmentationDemo.vue'
 import './custom.css'
+
+// Live figures are loaded as their own chunks, on the pages that use them: a page without figures
+// does not download the figure kit (registered eagerly, every page carried all eleven figures).
+const figures: Record<string, () => Promise<Component>> = {
+  WindowLevelDemo: () => import('../../demos/WindowLevelDemo.vue'),
+  ClaheDemo: () => import('../../demos/ClaheDemo.vue'),
+  N4Demo: () => import('../../demos/N4Demo.vue'),
+  CtPipelineDemo: () => import('../../demos/CtPipelineDemo.vue'),
+  WhiteStripeDemo: () => import('../../demos/WhiteStripeDemo.vue'),
+  NormalizationDemo: () => import('../../demos/NormalizationDemo.vue'),
+  HuClipDemo: () => import('../../demos/HuClipDemo.vue'),
+  MetalDemo: () => import('../../demos/MetalDemo.vue'),
+  OrientationDemo: () => import('../../demos/OrientationDemo.vue'),
+  RadiographDemo: () => import('../../demos/RadiographDemo.vue'),
+  AugmentationDemo: () => import('../../demos/AugmentationDemo.vue'),
+}
 
 export default {
   extends: DefaultTheme,
@@ -22,16 +28,6 @@ export default {
     app.component('MermaidDiagram', MermaidDiagram)
     app.component('BookContents', BookContents)
     app.component('ComingSoon', ComingSoon)
-    app.component('WindowLevelDemo', WindowLevelDemo)
-    app.component('ClaheDemo', ClaheDemo)
-    app.component('N4Demo', N4Demo)
-    app.component('CtPipelineDemo', CtPipelineDemo)
-    app.component('WhiteStripeDemo', WhiteStripeDemo)
-    app.component('NormalizationDemo', NormalizationDemo)
-    app.component('HuClipDemo', HuClipDemo)
-    app.component('MetalDemo', MetalDemo)
-    app.component('OrientationDemo', OrientationDemo)
-    app.component('RadiographDemo', RadiographDemo)
-    app.component('AugmentationDemo', AugmentationDemo)
+    for (const [name, load] of Object.entries(figures)) app.component(name, defineAsyncComponent(load))
   },
 } satisfies Theme

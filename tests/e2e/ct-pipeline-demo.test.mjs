@@ -236,12 +236,14 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
     const niftiMessage = await errorText()
     assert.match(niftiMessage, /nifti|gzip|header/i)
     // Drag and drop: a DataTransfer holding the truncated file, dropped on the figure.
-    await page.evaluate(async () => {
-      const bytes = await (await fetch('/data/bad/MR_truncated.dcm')).arrayBuffer()
+    // The bytes are read here and handed over synchronously (an awaited fetch inside evaluate was
+    // flaky: "Resulting promise was garbage collected").
+    const truncated = Array.from(readFileSync(fileURLToPath(new URL('../../public/data/bad/MR_truncated.dcm', import.meta.url))))
+    await page.evaluate((bytes) => {
       const dt = new DataTransfer()
-      dt.items.add(new File([bytes], 'MR_truncated.dcm'))
+      dt.items.add(new File([new Uint8Array(bytes)], 'MR_truncated.dcm'))
       document.querySelector('[data-testid="ctp-demo"]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
-    })
+    }, truncated)
     await page.waitForFunction(([m, sel]) => {
       const box = document.querySelector(sel)
       return box && box.textContent !== m && document.querySelector('[data-testid="ctp-demo"]').getAttribute('data-state') === 'error'
