@@ -24,10 +24,19 @@ export interface DicomTag {
   value: string
   /** Value length in bytes (for undefined-length sequences and encapsulated pixel data: the parsed length). */
   length: number
+  /**
+   * Byte offset in the file of the element's first byte (its tag), as pydicom's
+   * `data_element_generator` gives `value_tell − header length`; `valueOffset` is where the value starts.
+   */
+  offset: number
+  /** Byte offset of the value (after tag, VR and length: 8 or 12 bytes, PS3.5 §7.1). */
+  valueOffset: number
   /** Sequence items (each an Item whose children are its elements). */
   children?: DicomTag[]
 }
 
+/** Explicit-VR elements whose VR is followed by 2 reserved bytes and a 4-byte length (PS3.5 Table 7.1-1). */
+const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'UC', 'UN', 'UR', 'UT'])
 const STRING_VRS = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT'])
 const MAX_VALUES = 32
 const MAX_TEXT = 1024
@@ -107,6 +116,8 @@ function describe(ctx: Ctx, el: Element): DicomTag {
         name: `Item ${i + 1}`,
         value: `${elems.length} element(s)`,
         length: it.length,
+        offset: it.dataOffset - 8,
+        valueOffset: it.dataOffset,
         children: elems,
       }
     })
@@ -123,7 +134,9 @@ function describe(ctx: Ctx, el: Element): DicomTag {
   } else {
     value = bytesOf(ctx, el)
   }
-  const out: DicomTag = { tag: formatTag(tagNum), vr, keyword, name, value, length: el.length }
+  const explicit = ctx.explicitVR || tagNum >>> 16 === 0x0002
+  const headerLength = explicit && el.vr ? (LONG_VRS.has(el.vr) ? 12 : 8) : 8
+  const out: DicomTag = { tag: formatTag(tagNum), vr, keyword, name, value, length: el.length, offset: el.dataOffset - headerLength, valueOffset: el.dataOffset }
   if (children) out.children = children
   return out
 }
