@@ -1,2 +1,3 @@
 export * from './dicom'
 export * from './nifti'
+export { identifyingReason, type IdentifyingReason } from './dicom-identifying'
