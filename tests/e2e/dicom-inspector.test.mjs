@@ -1,5 +1,5 @@
 // The 1.5 DICOM inspector: offsets shown for the selected element are pydicom's
-// (tests/reference/io/dicom/expected/offsets.json), the affine is nibabel's
+// (tests/reference/io/dicom/element-offsets.json), the affine is nibabel's
 // (tests/reference/io/geometry/affines.json), a clicked voxel's LPS point is that affine applied
 // here and its RAS point has x and y negated; a reader's own file (implicit VR) is inspected too.
 import { after, before, describe, it } from 'node:test'
@@ -9,7 +9,7 @@ import { launchBrowser, openPage, startServer } from './support.mjs'
 import { setControl, waitFigureReady } from './phantom-node.mjs'
 
 const ID = 'dicom-inspector-demo'
-const offsets = JSON.parse(readFileSync(new URL('../reference/io/dicom/expected/offsets.json', import.meta.url), 'utf8'))
+const offsets = JSON.parse(readFileSync(new URL('../reference/io/dicom/element-offsets.json', import.meta.url), 'utf8'))
 const affines = JSON.parse(readFileSync(new URL('../reference/io/geometry/affines.json', import.meta.url), 'utf8'))
 const refOffset = (file, tag) => offsets[file].find((r) => r[0] === tag)
 let server, baseUrl, browser, page, context, log

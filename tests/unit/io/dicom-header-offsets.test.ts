@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { readDicomHeader } from '../../../src/io/dicom'
 
 const REF = join(__dirname, '../../reference/io/dicom')
-const expected = JSON.parse(readFileSync(join(REF, 'expected', 'offsets.json'), 'utf8')) as Record<string, [string, number, number, number][]>
+const expected = JSON.parse(readFileSync(join(REF, 'element-offsets.json'), 'utf8')) as Record<string, [string, number, number, number][]>
 
 describe('readDicomHeader offsets (pydicom data_element_generator)', () => {
   for (const [file, rows] of Object.entries(expected)) {

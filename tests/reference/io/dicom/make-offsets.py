@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Byte offsets of the top-level data elements of each reference DICOM file, from pydicom 2.3's
 own low-level reader (filereader.data_element_generator: `value_tell` is where the value starts).
-Output: expected/offsets.json = { file: [[tag, offset, valueOffset, length], ...] } where offset is
+Output: element-offsets.json = { file: [[tag, offset, valueOffset, length], ...] } where offset is
 value_tell minus the element header (8 bytes, or 12 for explicit VR OB/OD/OF/OL/OV/OW/SQ/UC/UN/UR/UT).
 Run: /usr/bin/python3 tests/reference/io/dicom/make-offsets.py
 """
@@ -39,6 +39,6 @@ for name in FILES:
         little = ts != '1.2.840.10008.1.2.2'
         body = rows(data_element_generator(fp, implicit, little), not implicit)
     result[name] = meta + body
-with open(os.path.join(HERE, 'expected', 'offsets.json'), 'w') as f:
+with open(os.path.join(HERE, 'element-offsets.json'), 'w') as f:
     f.write('{\n' + ',\n'.join('%s: %s' % (json.dumps(k), json.dumps(v, separators=(',', ':'))) for k, v in result.items()) + '\n}\n')
 print({k: len(v) for k, v in result.items()})
