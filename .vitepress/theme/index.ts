@@ -21,6 +21,8 @@ const figures: Record<string, () => Promise<Component>> = {
   RadiographDemo: () => import('../../demos/RadiographDemo.vue'),
   AugmentationDemo: () => import('../../demos/AugmentationDemo.vue'),
   DicomInspectorDemo: () => import('../../demos/DicomInspectorDemo.vue'),
+  SuvDemo: () => import('../../demos/SuvDemo.vue'),
+  UltrasoundDemo: () => import('../../demos/UltrasoundDemo.vue'),
 }
 
 export default {
