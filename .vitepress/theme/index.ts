@@ -23,6 +23,7 @@ const figures: Record<string, () => Promise<Component>> = {
   DicomInspectorDemo: () => import('../../demos/DicomInspectorDemo.vue'),
   SuvDemo: () => import('../../demos/SuvDemo.vue'),
   UltrasoundDemo: () => import('../../demos/UltrasoundDemo.vue'),
+  ToolsDemo: () => import('../../demos/ToolsDemo.vue'),
 }
 
 export default {

@@ -3,8 +3,11 @@
  * `skimage.filters.threshold_otsu(image, nbins=256)` computes it for floating-point data: a
  * numpy histogram of `nbins` equal bins over [min, max], bin centres, the between-class variance
  * w1·w2·(m1 − m2)² for every cut between bins, and the centre of the bin before the best cut.
- * (ITK's OtsuThresholdImageFilter, src/segment/otsu.ts, bins differently; the two thresholds
- * differ by a fraction of a bin.)
+ * For an integer typed array it does what skimage does for an integer numpy array
+ * (`skimage.exposure.histogram` → `_bincount_histogram`): one bin per integer from the minimum to
+ * the maximum, whatever `bins` says, so the threshold is one of the values. (ITK's
+ * OtsuThresholdImageFilter, src/segment/otsu.ts, bins differently; the thresholds differ by a
+ * fraction of a bin.)
  */
 
 /** numpy.histogram(values, bins, range=(min, max)) counts and the bin centres, float64. */
@@ -31,6 +34,18 @@ function numpyHistogram(values: ArrayLike<number>, bins: number, min: number, ma
   return { counts, centres }
 }
 
+/** One bin per integer value min..max, centres at the integers (skimage's integer-image histogram). */
+function integerHistogram(values: ArrayLike<number>, min: number, max: number): { counts: Float64Array; centres: Float64Array } {
+  const n = max - min + 1
+  const counts = new Float64Array(n)
+  for (let i = 0; i < values.length; i++) counts[values[i] - min]++
+  const centres = new Float64Array(n)
+  for (let i = 0; i < n; i++) centres[i] = min + i
+  return { counts, centres }
+}
+
+const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array]
+
 /** skimage.filters.threshold_otsu of a list of values (class 2 is value > threshold). */
 export function skimageOtsuThreshold(values: ArrayLike<number>, bins = 256): number {
   if (!Number.isInteger(bins) || bins < 2) throw new Error(`skimageOtsuThreshold: bins must be an integer ≥ 2, got ${bins}`)
@@ -44,7 +59,10 @@ export function skimageOtsuThreshold(values: ArrayLike<number>, bins = 256): num
     if (v > max) max = v
   }
   if (min === max) return min
-  const { counts, centres } = numpyHistogram(values, bins, min, max)
+  const integer = INTEGER_ARRAYS.some((T) => values instanceof T)
+  if (integer && max - min + 1 > 1 << 24) throw new Error('skimageOtsuThreshold: the integer range is too wide for one bin per value')
+  const { counts, centres } = integer ? integerHistogram(values, min, max) : numpyHistogram(values, bins, min, max)
+  bins = centres.length
   // Cumulative weights and means from below (w1, m1) and from above (w2, m2), as skimage does.
   const w1 = new Float64Array(bins)
   const m1 = new Float64Array(bins)
