@@ -15,6 +15,7 @@ import {
   clipStatistics, clipMasks, metalComponents, reorientImage, orientationCode,
   projectRadiograph, segmentLungFields,
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
+  linearAttenuation, massAttenuation, kramersSpectrum, traceRay, beamHardening, hounsfieldUnits, hounsfieldVersusKvp,
 } from '../index'
 
 export const operations = {
@@ -30,6 +31,7 @@ export const operations = {
   clipStatistics, clipMasks, metalComponents, reorientImage, orientationCode,
   projectRadiograph, segmentLungFields,
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
+  linearAttenuation, massAttenuation, kramersSpectrum, traceRay, beamHardening, hounsfieldUnits, hounsfieldVersusKvp,
 }
 
 export type Operations = typeof operations
