@@ -376,13 +376,13 @@ export function beamHardening(id: MaterialId, beam: Beam, options: BeamHardening
   return { depthCm, projection, muLocalPerCm, meanEnergyKeV }
 }
 
-export interface HounsfieldOptions extends TraceRayOptions {
+export interface HounsfieldUnitsOptions extends TraceRayOptions {
   /** Water the spectrum crosses before it is "seen" (the patient), cm. Default 20. */
   patientWaterCm?: number
 }
 
 /** Detector-weighted mean μ (1/cm) of materials over the spectrum after patientWaterCm of water. */
-function effectiveMu(ids: MaterialId[], beam: Beam, options: HounsfieldOptions, op: string): number[] {
+function effectiveMu(ids: MaterialId[], beam: Beam, options: HounsfieldUnitsOptions, op: string): number[] {
   checkBeam(beam, op)
   for (const id of ids) material(id, op)
   const water = options.patientWaterCm ?? 20
@@ -405,12 +405,12 @@ function effectiveMu(ids: MaterialId[], beam: Beam, options: HounsfieldOptions, 
  * the scale of today's scanners), with each μ at the beam's energy (mono) or weighted by the
  * spectrum that reaches the detector behind `patientWaterCm` of water (poly; see the module note).
  */
-export function hounsfieldUnits(id: MaterialId, beam: Beam, options: HounsfieldOptions = {}): number {
+export function hounsfieldUnits(id: MaterialId, beam: Beam, options: HounsfieldUnitsOptions = {}): number {
   const [mu, muW, muA] = effectiveMu([id, 'water', 'air'], beam, options, 'hounsfieldUnits')
   return (1000 * (mu - muW)) / (muW - muA)
 }
 
 /** HU of one material at several tube voltages (Kramers spectra with the given filter). */
-export function hounsfieldVersusKvp(id: MaterialId, kVps: number[], options: HounsfieldOptions & { filterMmAl?: number } = {}): number[] {
+export function hounsfieldVersusKvp(id: MaterialId, kVps: number[], options: HounsfieldUnitsOptions & { filterMmAl?: number } = {}): number[] {
   return kVps.map((kVp) => hounsfieldUnits(id, { kind: 'poly', spectrum: kramersSpectrum({ kVp, filterMmAl: options.filterMmAl }) }, options))
 }
