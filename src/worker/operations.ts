@@ -16,6 +16,7 @@ import {
   projectRadiograph, segmentLungFields,
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
   linearAttenuation, massAttenuation, kramersSpectrum, traceRay, beamHardening, hounsfieldUnits, hounsfieldVersusKvp,
+  mriSignal, brainTissueClasses, simulateMriImage,
 } from '../index'
 
 export const operations = {
@@ -32,6 +33,7 @@ export const operations = {
   projectRadiograph, segmentLungFields,
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
   linearAttenuation, massAttenuation, kramersSpectrum, traceRay, beamHardening, hounsfieldUnits, hounsfieldVersusKvp,
+  mriSignal, brainTissueClasses, simulateMriImage,
 }
 
 export type Operations = typeof operations
