@@ -21,6 +21,7 @@ const figures: Record<string, () => Promise<Component>> = {
   RadiographDemo: () => import('../../demos/RadiographDemo.vue'),
   AugmentationDemo: () => import('../../demos/AugmentationDemo.vue'),
   AttenuationDemo: () => import('../../demos/AttenuationDemo.vue'),
+  MriContrastDemo: () => import('../../demos/MriContrastDemo.vue'),
 }
 
 export default {

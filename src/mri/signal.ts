@@ -127,7 +127,7 @@ export function nullingInversionTime(t1: number, tr?: number): number {
 /** A named tissue for the figures. */
 export interface NamedMriTissue extends MriTissue { name: string }
 /** A set of tissue parameters with where they come from. */
-export interface TissueSet { id: string; label: string; fieldT: number; source: string; tissues: { csf: NamedMriTissue; gm: NamedMriTissue; wm: NamedMriTissue } }
+export interface TissueSet { id: string; label: string; source: string; tissues: { csf: NamedMriTissue; gm: NamedMriTissue; wm: NamedMriTissue } }
 
 /**
  * Literature tissue parameters (ms). 'brainweb': the parameters of the BrainWeb digital brain
@@ -139,7 +139,7 @@ export interface TissueSet { id: string; label: string; fieldT: number; source: 
  */
 export const TISSUE_SETS: Record<'brainweb' | '3T', TissueSet> = {
   brainweb: {
-    id: 'brainweb', label: 'BrainWeb phantom values', fieldT: 1.5,
+    id: 'brainweb', label: 'BrainWeb phantom values',
     source: 'Aubert-Broche, Evans & Collins 2006 (BrainWeb 20 normal brains)',
     tissues: {
       csf: { name: 'CSF', pd: 1.0, t1: 2569, t2: 329, t2star: 58 },
@@ -148,7 +148,7 @@ export const TISSUE_SETS: Record<'brainweb' | '3T', TissueSet> = {
     },
   },
   '3T': {
-    id: '3T', label: '3 T literature values', fieldT: 3,
+    id: '3T', label: '3 T literature values',
     source: 'WM/GM: Stanisz et al. 2005 (in vitro, 3 T); CSF: PMC10696635 (in vivo, 3 T); PD: BrainWeb',
     tissues: {
       csf: { name: 'CSF', pd: 1.0, t1: 4454, t2: 2373 },

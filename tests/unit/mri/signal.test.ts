@@ -137,3 +137,16 @@ describe('tissue classes (multi-level Otsu)', () => {
     expect(code(() => larmorFrequencyMHz(0))).toBe('BAD_PARAMETER')
   })
 })
+
+describe('simulateMriImage', () => {
+  it('paints each class with its signal, times the display scale', () => {
+    const cls = makeImage([4], { data: Uint8Array.of(0, 1, 2, 3) })
+    const s: MriSequence = { kind: 'spin-echo', tr: 500, te: 15 }
+    const t = TISSUE_SETS['3T'].tissues
+    const out = simulateMriImage(cls, t, s, { scale: 1000 }).data as Float32Array
+    expect(out[0]).toBe(0)
+    expect(out[1]).toBeCloseTo(1000 * mriSignal(t.csf, s), 2)
+    expect(out[3]).toBeCloseTo(1000 * mriSignal(t.wm, s), 2)
+    expect(() => simulateMriImage(cls, t, s, { scale: 0 })).toThrow(MriSignalError)
+  })
+})
