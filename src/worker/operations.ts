@@ -17,6 +17,7 @@ import {
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
   linearAttenuation, massAttenuation, kramersSpectrum, traceRay, beamHardening, hounsfieldUnits, hounsfieldVersusKvp,
   mriSignal, brainTissueClasses, simulateMriImage,
+  photonNoise, simulateProjectionReadings,
 } from '../index'
 
 export const operations = {
@@ -34,6 +35,7 @@ export const operations = {
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
   linearAttenuation, massAttenuation, kramersSpectrum, traceRay, beamHardening, hounsfieldUnits, hounsfieldVersusKvp,
   mriSignal, brainTissueClasses, simulateMriImage,
+  photonNoise, simulateProjectionReadings,
 }
 
 export type Operations = typeof operations

@@ -51,6 +51,12 @@ describe('1.1 attenuation figure', () => {
     await setControl(page, ID, 'attn-energy', 80)
     assert.ok(rel(await value('attn-transmission'), Math.exp(-20 * MU.water80)) < 1e-12)
     assert.equal(await value('attn-effective-energy'), 80)
+    // Poisson: σ_p = 1/√(I0·T) with T = e^{−20 μ}; 10^5 → 10^4 photons raises it by √10.
+    await setControl(page, ID, 'attn-i0', 5)
+    const s5 = await value('attn-noise')
+    assert.ok(rel(s5, 1 / Math.sqrt(1e5 * Math.exp(-20 * MU.water80))) < 1e-9)
+    await setControl(page, ID, 'attn-i0', 4)
+    assert.ok(rel((await value('attn-noise')) / s5, Math.sqrt(10)) < 1e-9)
   })
 
   it('tube spectrum at 80 kVp and the chest ray at 120 kVp: transmission and bone HU as numpy', async () => {
