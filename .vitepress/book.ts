@@ -23,8 +23,8 @@ export const book: BookPart[] = [
   {
     text: '1 Medical imaging fundamentals',
     items: [
-      { text: '1.1 CT', link: '/ch01/01-ct' },
-      { text: '1.2 MRI', link: '/ch01/02-mri' },
+      { text: '1.1 CT', link: '/ch01/01-ct', ready: true },
+      { text: '1.2 MRI', link: '/ch01/02-mri', ready: true },
       { text: '1.3 X-ray', link: '/ch01/03-xray' },
       { text: '1.4 PET and ultrasound', link: '/ch01/04-pet-us', ready: true },
       { text: '1.5 Data formats: DICOM and NIfTI', link: '/ch01/05-data-formats', ready: true },

@@ -24,6 +24,8 @@ const figures: Record<string, () => Promise<Component>> = {
   SuvDemo: () => import('../../demos/SuvDemo.vue'),
   UltrasoundDemo: () => import('../../demos/UltrasoundDemo.vue'),
   ToolsDemo: () => import('../../demos/ToolsDemo.vue'),
+  AttenuationDemo: () => import('../../demos/AttenuationDemo.vue'),
+  MriContrastDemo: () => import('../../demos/MriContrastDemo.vue'),
 }
 
 export default {

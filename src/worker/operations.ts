@@ -16,6 +16,9 @@ import {
   projectRadiograph, segmentLungFields,
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
   simulateUltrasound,
+  linearAttenuation, massAttenuation, kramersSpectrum, traceRay, beamHardening, hounsfieldUnits, hounsfieldVersusKvp,
+  mriSignal, brainTissueClasses, simulateMriImage,
+  photonNoise, simulateProjectionReadings,
 } from '../index'
 
 export const operations = {
@@ -32,6 +35,9 @@ export const operations = {
   projectRadiograph, segmentLungFields,
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
   simulateUltrasound,
+  linearAttenuation, massAttenuation, kramersSpectrum, traceRay, beamHardening, hounsfieldUnits, hounsfieldVersusKvp,
+  mriSignal, brainTissueClasses, simulateMriImage,
+  photonNoise, simulateProjectionReadings,
 }
 
 export type Operations = typeof operations

@@ -1,0 +1,4 @@
+// MRI physics: closed-form signal equations, tissue classes and simulated contrast.
+export * from './signal'
+export * from './tissue-classes'
+export * from './simulate'
