@@ -15,6 +15,7 @@ import {
   clipStatistics, clipMasks, metalComponents, reorientImage, orientationCode,
   projectRadiograph, segmentLungFields,
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
+  radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom,
 } from '../index'
 
 export const operations = {
@@ -30,6 +31,7 @@ export const operations = {
   clipStatistics, clipMasks, metalComponents, reorientImage, orientationCode,
   projectRadiograph, segmentLungFields,
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
+  radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom,
 }
 
 export type Operations = typeof operations
@@ -49,4 +51,8 @@ export const progressOptionIndex: Partial<Record<OperationName, number>> = {
   binaryMorphology: 1,
   segmentLungs: 1,
   runCtPipeline: 2,
+  radon: 1,
+  iradon: 1,
+  iradonSart: 1,
+  mlem: 1,
 }
