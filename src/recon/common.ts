@@ -74,3 +74,38 @@ export function checkNumber(value: unknown, name: string, operation: string, min
   }
   return v
 }
+
+/**
+ * A sinogram of some of the views (in the order given), with their angles recorded: e.g. the
+ * first k views, to watch a back-projection build up, or every m-th, for sparse-view sampling.
+ */
+export function selectViews(sinogram: Image, views: ArrayLike<number>, angles?: ArrayLike<number>): Image {
+  const op = 'selectViews'
+  const [bins, count] = size2d(sinogram, 'sinogram', op)
+  const all = checkAngles(angles ?? storedAngles(sinogram) ?? defaultAngles(count), op, count)
+  if (!views || views.length === 0) throw new ReconError('BAD_OPTION', `${op}: choose at least one view`)
+  for (let k = 0; k < views.length; k++) {
+    if (!Number.isInteger(views[k]) || views[k] < 0 || views[k] >= count) throw new ReconError('BAD_OPTION', `${op}: view ${views[k]} is not in 0..${count - 1}`)
+  }
+  const src = pixelData(sinogram)
+  const data = new Float64Array(bins * views.length)
+  for (let k = 0; k < views.length; k++) for (let b = 0; b < bins; b++) data[k * bins + b] = src[views[k] * bins + b]
+  const out = image2d(bins, views.length, data, `${sinogram.name} (${views.length} views)`, [...sinogram.spacing], [...sinogram.origin])
+  out.metadata.set(SINOGRAM_ANGLES_KEY, Array.from(views, (v) => all[v]))
+  return out
+}
+
+/** The mean of each factor × factor block (the image shrunk by an integer factor; sizes must divide). */
+export function blockMean(image: Image, factor: number): Image {
+  const op = 'blockMean'
+  const [nx, ny] = size2d(image, 'image', op)
+  if (!Number.isInteger(factor) || factor < 1 || nx % factor !== 0 || ny % factor !== 0) throw new ReconError('BAD_OPTION', `${op}: factor ${factor} must be a positive integer dividing ${nx}×${ny}`)
+  const w = nx / factor
+  const h = ny / factor
+  const src = pixelData(image)
+  const out = new Float64Array(w * h)
+  for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) out[((y / factor) | 0) * w + ((x / factor) | 0)] += src[y * nx + x]
+  const f2 = factor * factor
+  for (let i = 0; i < out.length; i++) out[i] /= f2
+  return image2d(w, h, out, `${image.name} (÷${factor})`, image.spacing.slice(0, 2).map((s) => s * factor), [...image.origin.slice(0, 2)])
+}
