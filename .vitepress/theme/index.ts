@@ -20,6 +20,7 @@ const figures: Record<string, () => Promise<Component>> = {
   OrientationDemo: () => import('../../demos/OrientationDemo.vue'),
   RadiographDemo: () => import('../../demos/RadiographDemo.vue'),
   AugmentationDemo: () => import('../../demos/AugmentationDemo.vue'),
+  SinogramDemo: () => import('../../demos/SinogramDemo.vue'),
 }
 
 export default {
