@@ -5,3 +5,4 @@ export { radon, iradon, fbpFilterResponse, fbpPaddedSize, filterSinogram, backpr
 export { iradonSart, orderAnglesGoldenRatio, type IradonSartOptions } from './sart'
 export { mlem, radonTranspose, poissonLogLikelihood, reconstructionCircle, type MlemOptions, type RadonTransposeOptions } from './mlem'
 export { sheppLoganPhantom, MODIFIED_SHEPP_LOGAN } from './phantom'
+export { poissonNoise, poissonSample, transmissionNoise, type PoissonNoiseOptions, type TransmissionNoiseOptions } from './noise'

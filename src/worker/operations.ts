@@ -15,7 +15,7 @@ import {
   clipStatistics, clipMasks, metalComponents, reorientImage, orientationCode,
   projectRadiograph, segmentLungFields,
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
-  radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse,
+  radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
 } from '../index'
 
 export const operations = {
@@ -31,7 +31,7 @@ export const operations = {
   clipStatistics, clipMasks, metalComponents, reorientImage, orientationCode,
   projectRadiograph, segmentLungFields,
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
-  radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse,
+  radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
 }
 
 export type Operations = typeof operations
