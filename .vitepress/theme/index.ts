@@ -21,6 +21,7 @@ const figures: Record<string, () => Promise<Component>> = {
   RadiographDemo: () => import('../../demos/RadiographDemo.vue'),
   AugmentationDemo: () => import('../../demos/AugmentationDemo.vue'),
   SinogramDemo: () => import('../../demos/SinogramDemo.vue'),
+  IterativeDemo: () => import('../../demos/IterativeDemo.vue'),
 }
 
 export default {

@@ -1,7 +1,7 @@
 /**
  * The modified Shepp–Logan head phantom: the ten ellipses of Shepp & Logan (IEEE Trans Nucl
- * Sci 21(3):21–43, 1974) with the higher-contrast intensities of Toft (The Radon Transform,
- * PhD thesis, DTU 1996), as in MATLAB's `phantom('Modified Shepp-Logan')`. Rasterised on
+ * Sci 21(3):21–43, 1974) with the higher-contrast intensities of the "modified" version used by
+ * MATLAB's `phantom('Modified Shepp-Logan')` and scikit-image. Rasterised on
  * MATLAB's grid (x from −1 at the left column to +1 at the right, y from +1 at the top row to
  * −1 at the bottom, a pixel takes every ellipse that contains its centre), it reproduces
  * scikit-image's `shepp_logan_phantom()` (400 × 400, stored as 8-bit) exactly after rounding
