@@ -47,12 +47,12 @@ export const FILTER_LABELS: Record<string, string> = {
   ramp: 'ramp (Ram–Lak)', 'shepp-logan': 'Shepp–Logan', cosine: 'cosine', hamming: 'Hamming', hann: 'Hann', none: 'none (plain back-projection)',
 }
 
-/** Plotly traces of every filter's response for `bins` detector bins, f from 0 to ½ cycle per bin; `chosen` drawn thick. */
-export function filterTraces(bins: number, chosen: FbpFilter): unknown[] {
+/** Plotly traces of every filter's response for `bins` detector bins, f from 0 to ½ cycle per bin; `chosen` drawn thick, with the cut-off. */
+export function filterTraces(bins: number, chosen: FbpFilter, cutoff = 1): unknown[] {
   const P = fbpPaddedSize(Math.ceil(Math.SQRT2 * bins))
   const f = Array.from({ length: P / 2 + 1 }, (_, k) => k / P)
   return FBP_FILTERS.filter((x) => x !== null).map((name) => {
-    const h = fbpFilterResponse(P, name)
+    const h = fbpFilterResponse(P, name, name === chosen ? cutoff : 1)
     return {
       x: f, y: f.map((_, k) => h[k]), type: 'scatter', mode: 'lines', name: FILTER_LABELS[name as string],
       line: { width: name === chosen ? 3.5 : 1.2 }, opacity: name === chosen || chosen === null ? 1 : 0.55,

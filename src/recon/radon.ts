@@ -141,12 +141,19 @@ export const FBP_FILTERS: readonly FbpFilter[] = ['ramp', 'shepp-logan', 'cosine
  * Shepp–Logan sin(πf)/(πf), cosine cos(πf), Hamming 0.54 + 0.46·cos(2πf), Hann
  * 0.5 + 0.5·cos(2πf) (f in cycles per bin, |f| ≤ 1/2; the last two as numpy's
  * hamming/hanning(size) after fftshift, which sit half a sample off centre).
+ * `cutoff` (an extension, not skimage's; default 1 = none): frequencies with |f| above
+ * cutoff × ½ cycle per bin are set to 0 (a sharp low-pass on top of the window).
  */
-export function fbpFilterResponse(size: number, filter: FbpFilter): Float64Array {
+export function fbpFilterResponse(size: number, filter: FbpFilter, cutoff = 1): Float64Array {
   if (!Number.isInteger(size) || size < 4 || (size & (size - 1)) !== 0) throw new ReconError('BAD_OPTION', `fbpFilterResponse: size must be a power of two ≥ 4, got ${size}`)
   if (!FBP_FILTERS.includes(filter)) throw new ReconError('BAD_OPTION', `fbpFilterResponse: unknown filter ${String(filter)}`)
+  checkCutoff(cutoff, 'fbpFilterResponse')
   const out = new Float64Array(size)
-  if (filter === null) return out.fill(1)
+  if (filter === null) {
+    out.fill(1)
+    applyCutoff(out, cutoff)
+    return out
+  }
   // Ramp: 2·Re(FFT(f)), f symmetric: f[0] = 1/4, f[m] = f[size − m] = −1/(π·m)² for odd m < size/2.
   const im = new Float64Array(size)
   out[0] = 0.25
@@ -168,16 +175,31 @@ export function fbpFilterResponse(size: number, filter: FbpFilter): Float64Array
       out[k] *= 0.5 - 0.5 * Math.cos((2 * Math.PI * shifted) / (size - 1))
     }
   }
+  applyCutoff(out, cutoff)
   return out
+}
+
+function checkCutoff(cutoff: unknown, op: string): void {
+  if (typeof cutoff !== 'number' || !(cutoff > 0 && cutoff <= 1)) throw new ReconError('BAD_OPTION', `${op}: cutoff must be a number in (0, 1] (a fraction of the Nyquist frequency), got ${String(cutoff)}`)
+}
+
+/** Zeroes the FFT-order response where |numpy.fft.fftfreq(size)| > cutoff / 2. */
+function applyCutoff(h: Float64Array, cutoff: number): void {
+  if (cutoff >= 1) return
+  const size = h.length
+  for (let k = 0; k < size; k++) {
+    const f = k < size / 2 ? k / size : (k - size) / size
+    if (Math.abs(f) > cutoff / 2) h[k] = 0
+  }
 }
 
 const responseCache = new Map<string, Float64Array>()
 /** The filter as iradon applies it: even part (H[k] + H[−k])/2, which the real part of skimage's result sees. */
-function evenResponse(size: number, filter: FbpFilter): Float64Array {
-  const key = `${size}:${filter}`
+function evenResponse(size: number, filter: FbpFilter, cutoff: number): Float64Array {
+  const key = `${size}:${filter}:${cutoff}`
   let h = responseCache.get(key)
   if (!h) {
-    const raw = fbpFilterResponse(size, filter)
+    const raw = fbpFilterResponse(size, filter, cutoff)
     h = new Float64Array(size)
     for (let k = 0; k < size; k++) h[k] = 0.5 * (raw[k] + raw[(size - k) % size])
     if (responseCache.size > 16) responseCache.clear()
@@ -191,6 +213,8 @@ export interface IradonOptions extends ProgressOptions {
   angles?: ArrayLike<number>
   /** FBP filter. Default 'ramp'; null: unfiltered back-projection. */
   filter?: FbpFilter
+  /** Extension (not skimage's): the filter is 0 above cutoff × the Nyquist frequency. Default 1 (no cut-off), in (0, 1]. */
+  cutoff?: number
   /** Interpolation of the filtered views at each pixel's detector position. Default 'linear'. */
   interpolation?: 'linear' | 'nearest'
   /** Side of the square output. Default: the bins (circle) or floor(bins/√2) (no circle), as skimage. */
@@ -212,14 +236,14 @@ export function fbpPaddedSize(bins: number): number {
  * `bins` values. Two real views go through one complex FFT (the filter's even part is real and
  * even, so the real and imaginary parts stay apart).
  */
-export function filterSinogram(data: Float64Array, bins: number, views: number, filter: FbpFilter): Float64Array {
+export function filterSinogram(data: Float64Array, bins: number, views: number, filter: FbpFilter, cutoff = 1): Float64Array {
   const out = new Float64Array(bins * views)
-  if (filter === null) {
+  if (filter === null && cutoff >= 1) {
     out.set(data)
     return out
   }
   const P = fbpPaddedSize(bins)
-  const H = evenResponse(P, filter)
+  const H = evenResponse(P, filter, cutoff)
   const tw = fftTwiddles(P)
   const re = new Float64Array(P)
   const im = new Float64Array(P)
@@ -259,6 +283,8 @@ export function iradon(sinogram: Image, options: IradonOptions = {}): Image {
   if (interpolation !== 'linear' && interpolation !== 'nearest') throw new ReconError('BAD_OPTION', `${op}: interpolation must be 'linear' or 'nearest', got ${String(interpolation)}`)
   const circle = options.circle ?? true
   if (typeof circle !== 'boolean') throw new ReconError('BAD_OPTION', `${op}: circle must be true or false`)
+  const cutoff = options.cutoff ?? 1
+  checkCutoff(cutoff, op)
   const outputSize = options.outputSize ?? (circle ? bins : Math.floor(Math.sqrt((bins * bins) / 2)))
   if (!Number.isInteger(outputSize) || outputSize < 1 || outputSize > 16384) throw new ReconError('BAD_OPTION', `${op}: outputSize must be an integer in [1, 16384], got ${String(outputSize)}`)
 
@@ -272,7 +298,7 @@ export function iradon(sinogram: Image, options: IradonOptions = {}): Image {
     for (let v = 0; v < views; v++) data.set(raw.subarray(v * bins, (v + 1) * bins), v * n + before)
   }
   options.signal?.throwIfAborted()
-  const filtered = filterSinogram(data, n, views, filter)
+  const filtered = filterSinogram(data, n, views, filter, cutoff)
   options.onProgress?.(0.1, 'filtering')
   const out = backprojectViews(filtered, n, views, angles, outputSize, interpolation, circle, options, 0.1)
   const scale = Math.PI / (2 * views)

@@ -86,6 +86,21 @@ describe('3.1 sinogram / FBP lab', () => {
     assert.ok(Math.abs(n.view - n.object) < 1e-3 * n.object)
   })
 
+})
+
+describe('3.1 lab: the cut-off', () => {
+  it('a lower cut-off changes the FBP error, and 1 restores it', async () => {
+    await setControl(page, ID, 'sino-object', 'phantom')
+    await waitFigureReady(page, ID, 120_000)
+    await setControl(page, ID, 'sino-views', 180)
+    const full = (await numbers()).fbp
+    await setControl(page, ID, 'sino-cutoff', 0.3)
+    const low = (await numbers()).fbp
+    assert.ok(low > full, `cut-off 0.3: ${low} vs ${full} (the clean phantom loses its edges)`)
+    await setControl(page, ID, 'sino-cutoff', 1)
+    assert.equal((await numbers()).fbp, full)
+  })
+
   it('logs no console error and fetches nothing from another host', () => {
     assert.deepEqual(log.external, [])
     assert.deepEqual(log.pageErrors, [])

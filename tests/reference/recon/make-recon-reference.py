@@ -105,6 +105,25 @@ iradon_case('iradon_sl64_size50', 'radon_sl64_100_circle', S64, uniform(100), fi
 iradon_case('iradon_sl128_ramp', 'radon_sl128_180_circle', S128, np.arange(180).astype(float), filter_name='ramp')
 iradon_case('iradon_thorax_shepp', 'radon_thorax_120_nocircle', T, uniform(120), filter_name='shepp-logan', circle=False)
 
+# Cut-off (the library's extension): skimage's own filter times |fftfreq| <= cutoff / 2, applied
+# here with numpy exactly as iradon filters (circle=False: no diagonal padding), then skimage's
+# unfiltered iradon back-projects the filtered views.
+from skimage.transform.radon_transform import _get_fourier_filter as _gff
+def cutoff_case(name, sino_name, sino, theta, flt, cutoff):
+    n = sino.shape[0]
+    P = max(64, int(2 ** np.ceil(np.log2(2 * n))))
+    H = _gff(P, flt)[:, 0] * (np.abs(np.fft.fftfreq(P)) <= cutoff / 2)
+    padded = np.pad(sino, ((0, P - n), (0, 0)))
+    filtered = np.real(np.fft.ifft(np.fft.fft(padded, axis=0) * H[:, None], axis=0))[:n]
+    r = iradon(filtered, theta=theta, filter_name=None, circle=False)
+    store(name, r)
+    iradon_cases.append({'name': name, 'sinogram': sino_name, 'angles': [float(t) for t in theta], 'filter': flt,
+                         'interpolation': 'linear', 'circle': False, 'outputSize': None, 'cutoff': cutoff,
+                         'output': name, 'range': rng_range(r)})
+
+cutoff_case('iradon_sl64_hann_cutoff05', 'radon_sl64_60_nocircle', S64n, uniform(60), 'hann', 0.5)
+cutoff_case('iradon_sl64_ramp_cutoff03', 'radon_sl64_60_nocircle', S64n, uniform(60), 'ramp', 0.3)
+
 # The filters themselves on a 64-point FFT (skimage's private helper, for the figure's plot).
 from skimage.transform.radon_transform import _get_fourier_filter
 filters64 = {str(f): [float(v) for v in _get_fourier_filter(64, f)[:, 0]] for f in ['ramp', 'shepp-logan', 'cosine', 'hamming', 'hann', None]}

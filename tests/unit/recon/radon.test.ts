@@ -39,8 +39,8 @@ describe('radon equals skimage.transform.radon', () => {
 
 describe('iradon equals skimage.transform.iradon', () => {
   for (const c of index.iradon) {
-    it(`${c.name}: filter ${c.filter}, ${c.interpolation}, circle ${c.circle}${c.outputSize ? `, size ${c.outputSize}` : ''}`, () => {
-      const out = iradon(ref(c.sinogram), { angles: c.angles, filter: c.filter as FbpFilter, interpolation: c.interpolation, circle: c.circle, outputSize: c.outputSize ?? undefined })
+    it(`${c.name}: filter ${c.filter}, ${c.interpolation}, circle ${c.circle}${c.outputSize ? `, size ${c.outputSize}` : ''}${c.cutoff ? `, cutoff ${c.cutoff} (numpy-filtered, then skimage's unfiltered iradon)` : ''}`, () => {
+      const out = iradon(ref(c.sinogram), { angles: c.angles, filter: c.filter as FbpFilter, interpolation: c.interpolation, circle: c.circle, outputSize: c.outputSize ?? undefined, cutoff: c.cutoff })
       const expected = ref(c.output)
       expect(out.size).toEqual(expected.size)
       expect(maxAbsDiff(pixelData(out), pixelData(expected))).toBeLessThanOrEqual(1e-4 * c.range)
@@ -74,6 +74,7 @@ describe('input checks (ReconError, before any allocation)', () => {
     ['an unknown filter', () => iradon(ref('radon_sl64_100_circle'), { filter: 'butterworth' as FbpFilter }), 'BAD_OPTION'],
     ['an unknown interpolation', () => iradon(ref('radon_sl64_100_circle'), { interpolation: 'cubic' as 'linear' }), 'BAD_OPTION'],
     ['a huge output size', () => iradon(ref('radon_sl64_100_circle'), { outputSize: 1e9 }), 'BAD_OPTION'],
+    ['a cut-off of 0', () => iradon(ref('radon_sl64_100_circle'), { cutoff: 0 }), 'BAD_OPTION'],
   ])('%s', (_, call, code) => {
     try {
       call()
