@@ -44,8 +44,8 @@ export const book: BookPart[] = [
   {
     text: '3 Image reconstruction',
     items: [
-      { text: '3.1 Analytic reconstruction (FBP)', link: '/ch03/01-analytic-recon' },
-      { text: '3.2 Iterative reconstruction', link: '/ch03/02-iterative-recon' },
+      { text: '3.1 Analytic reconstruction (FBP)', link: '/ch03/01-analytic-recon', ready: true },
+      { text: '3.2 Iterative reconstruction', link: '/ch03/02-iterative-recon', ready: true },
       { text: '3.3 Deep-learning reconstruction', link: '/ch03/03-dl-recon' },
     ],
   },

@@ -26,6 +26,8 @@ const figures: Record<string, () => Promise<Component>> = {
   ToolsDemo: () => import('../../demos/ToolsDemo.vue'),
   AttenuationDemo: () => import('../../demos/AttenuationDemo.vue'),
   MriContrastDemo: () => import('../../demos/MriContrastDemo.vue'),
+  SinogramDemo: () => import('../../demos/SinogramDemo.vue'),
+  IterativeDemo: () => import('../../demos/IterativeDemo.vue'),
 }
 
 export default {

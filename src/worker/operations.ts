@@ -19,6 +19,7 @@ import {
   linearAttenuation, massAttenuation, kramersSpectrum, traceRay, beamHardening, hounsfieldUnits, hounsfieldVersusKvp,
   mriSignal, brainTissueClasses, simulateMriImage,
   photonNoise, simulateProjectionReadings,
+  radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
 } from '../index'
 
 export const operations = {
@@ -38,6 +39,7 @@ export const operations = {
   linearAttenuation, massAttenuation, kramersSpectrum, traceRay, beamHardening, hounsfieldUnits, hounsfieldVersusKvp,
   mriSignal, brainTissueClasses, simulateMriImage,
   photonNoise, simulateProjectionReadings,
+  radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
 }
 
 export type Operations = typeof operations
@@ -57,4 +59,8 @@ export const progressOptionIndex: Partial<Record<OperationName, number>> = {
   binaryMorphology: 1,
   segmentLungs: 1,
   runCtPipeline: 2,
+  radon: 1,
+  iradon: 1,
+  iradonSart: 1,
+  mlem: 1,
 }

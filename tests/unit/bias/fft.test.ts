@@ -64,3 +64,22 @@ describe('fftInPlace (radix-2)', () => {
     expect(() => fftInPlace(new Float64Array(8), new Float64Array(4))).toThrow(/imaginary/)
   })
 })
+
+describe('fftInPlace with a twiddle table (fftTwiddles)', () => {
+  it('equals the untabled transform, forward and inverse, for lengths 2 to 4096', async () => {
+    const { fftInPlace: fft, fftTwiddles } = await import('../../../src/bias/fft')
+    for (let n = 2; n <= 4096; n *= 2) {
+      const re = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) + (i % 5))
+      const im = Float64Array.from({ length: n }, (_, i) => Math.cos(i * 0.11))
+      for (const inverse of [false, true]) {
+        const a = [re.slice(), im.slice()]
+        const b = [re.slice(), im.slice()]
+        fft(a[0], a[1], inverse)
+        fft(b[0], b[1], inverse, fftTwiddles(n))
+        let worst = 0
+        for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(a[0][i] - b[0][i]), Math.abs(a[1][i] - b[1][i]))
+        expect(worst).toBeLessThan(1e-12 * n)
+      }
+    }
+  })
+})

@@ -1,0 +1,61 @@
+/**
+ * Drawing for the sinogram figure (3.1): images in a fixed grey window, the object of the
+ * thorax slice as relative attenuation, and the FBP filters' frequency responses as traces.
+ */
+import { pixelData, extractSlice, makeImage, type Image } from '../../src/image'
+import { FBP_FILTERS, fbpFilterResponse, fbpPaddedSize, reconstructionCircle, type FbpFilter } from '../../src/recon/index'
+import { greyWord, paintCanvas, toByte } from './canvas'
+
+/** Paints a 2D image with [lo, hi] mapped onto black..white (one canvas pixel per pixel). */
+export function drawScaled(canvas: HTMLCanvasElement, image: Image, lo: number, hi: number): void {
+  const [w, h] = image.size
+  const v = pixelData(image)
+  const scale = 255 / (hi - lo || 1)
+  paintCanvas(canvas, w, h, (img) => {
+    const words = new Uint32Array(img.data.buffer)
+    for (let i = 0; i < w * h; i++) words[i] = greyWord(toByte(v[i], lo, scale))
+  })
+}
+
+/** Minimum and maximum of an image's values. */
+export function range(image: Image): [number, number] {
+  const v = pixelData(image)
+  let lo = Infinity
+  let hi = -Infinity
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] < lo) lo = v[i]
+    if (v[i] > hi) hi = v[i]
+  }
+  return [lo, hi]
+}
+
+/**
+ * Slice z of the thorax phantom (HU) as attenuation relative to water, max(HU + 1000, 0) / 1000,
+ * zero outside the scan circle (what a CT scanner reconstructs), float64.
+ */
+export function thoraxObject(volume: Image, z: number): Image {
+  const s = extractSlice(volume, z)
+  const hu = pixelData(s)
+  const n = s.size[0]
+  const circle = reconstructionCircle(n)
+  const data = new Float64Array(n * n)
+  for (let i = 0; i < data.length; i++) data[i] = circle[i] * Math.max(hu[i] + 1000, 0) / 1000
+  return makeImage([n, n], { data, name: `thorax phantom slice ${z + 1} (simulated), μ/μ_water`, spacing: s.spacing.slice(0, 2) })
+}
+
+export const FILTER_LABELS: Record<string, string> = {
+  ramp: 'ramp (Ram–Lak)', 'shepp-logan': 'Shepp–Logan', cosine: 'cosine', hamming: 'Hamming', hann: 'Hann', none: 'none (plain back-projection)',
+}
+
+/** Plotly traces of every filter's response for `bins` detector bins, f from 0 to ½ cycle per bin; `chosen` drawn thick, with the cut-off. */
+export function filterTraces(bins: number, chosen: FbpFilter, cutoff = 1): unknown[] {
+  const P = fbpPaddedSize(Math.ceil(Math.SQRT2 * bins))
+  const f = Array.from({ length: P / 2 + 1 }, (_, k) => k / P)
+  return FBP_FILTERS.filter((x) => x !== null).map((name) => {
+    const h = fbpFilterResponse(P, name, name === chosen ? cutoff : 1)
+    return {
+      x: f, y: f.map((_, k) => h[k]), type: 'scatter', mode: 'lines', name: FILTER_LABELS[name as string],
+      line: { width: name === chosen ? 3.5 : 1.2 }, opacity: name === chosen || chosen === null ? 1 : 0.55,
+    }
+  })
+}
