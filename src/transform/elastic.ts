@@ -17,6 +17,7 @@ import { mulberry32 } from '../random'
 import type { DisplacementField } from './augment'
 import { augmentImage, type AugmentOptions } from './augment'
 import { TransformError } from './errors'
+import { gaussianFilterInPlace } from '../spatial/gaussian-filter'
 
 export interface ElasticFieldOptions {
   /** Scale of the displacement, mm. */
@@ -27,50 +28,6 @@ export interface ElasticFieldOptions {
   seed?: number
 }
 
-/** scipy.ndimage.gaussian_filter1d weights: radius int(4σ + 0.5), normalised exp(−x²/2σ²). */
-function gaussianKernel(sigma: number): Float64Array {
-  const radius = Math.floor(4 * sigma + 0.5)
-  const w = new Float64Array(2 * radius + 1)
-  let sum = 0
-  for (let x = -radius; x <= radius; x++) sum += w[x + radius] = Math.exp((-0.5 / (sigma * sigma)) * x * x)
-  for (let i = 0; i < w.length; i++) w[i] /= sum
-  return w
-}
-
-/** scipy 'reflect' (d c b a | a b c d | d c b a) index. */
-function reflect(p: number, n: number): number {
-  const period = 2 * n
-  p %= period
-  if (p < 0) p += period
-  return p < n ? p : period - 1 - p
-}
-
-/** In-place separable Gaussian of a grid (σ per axis in voxels; axes with σ ≤ 1e-15 are skipped, as scipy does). */
-function smooth(values: Float64Array, size: number[], sigmas: number[]): void {
-  const strides = size.map((_, a) => size.slice(0, a).reduce((p, n) => p * n, 1))
-  const line = new Float64Array(Math.max(...size))
-  for (let a = 0; a < size.length; a++) {
-    if (!(sigmas[a] > 1e-15)) continue
-    const w = gaussianKernel(sigmas[a])
-    const r = (w.length - 1) / 2
-    const n = size[a]
-    const stride = strides[a]
-    const lines = values.length / n
-    for (let l = 0; l < lines; l++) {
-      // Start of line l: the voxel with index 0 along axis a.
-      const low = l % stride
-      const start = low + Math.floor(l / stride) * stride * n
-      for (let i = 0; i < n; i++) line[i] = values[start + i * stride]
-      for (let i = 0; i < n; i++) {
-        let s = 0
-        for (let k = -r; k <= r; k++) s += w[k + r] * line[reflect(i + k, n)]
-        values[start + i * stride] = s
-      }
-    }
-  }
-}
-
-/** The random displacement field of Simard et al. for an image's grid (in voxels per index axis). */
 export function elasticDisplacementField(image: Image, options: ElasticFieldOptions): DisplacementField {
   const { alpha, sigma } = options
   const seed = options.seed ?? 1
@@ -86,7 +43,7 @@ export function elasticDisplacementField(image: Image, options: ElasticFieldOpti
   for (let a = 0; a < dim; a++) {
     const u = new Float64Array(count)
     for (let i = 0; i < count; i++) u[i] = 2 * random() - 1
-    smooth(u, size, image.spacing.map((s) => sigma / s))
+    gaussianFilterInPlace(u, size, image.spacing.map((s) => sigma / s))
     const scale = alpha / image.spacing[a]
     for (let i = 0; i < count; i++) u[i] *= scale
     components.push(u)

@@ -17,6 +17,7 @@ import { LibraryError } from '../errors'
 import { makeImage, type Image } from '../image'
 import { mulberry32 } from '../random'
 import { fftInPlace } from '../bias/fft'
+import { rectangleStatistics, type PixelRectangle } from '../metrics/rectangle-statistics'
 
 export type UltrasoundErrorCode = 'BAD_OPTION' | 'BAD_MAP'
 
@@ -217,22 +218,8 @@ function convolveAxis(src: Float64Array, length: number, lines: number, k: Float
   return out
 }
 
-/** Mean / standard deviation of the values of `image` inside a rectangle [x0, x1) × [y0, y1): the speckle SNR. */
-export function speckleSnr(image: Image, rect: [number, number, number, number]): number {
-  const [x0, y0, x1, y1] = rect
-  const w = image.size[0]
-  const d = image.data as ArrayLike<number>
-  check(x0 >= 0 && y0 >= 0 && x1 <= w && y1 <= image.size[1] && x1 > x0 && y1 > y0, 'The region is outside the image or empty.')
-  let s = 0
-  let s2 = 0
-  let n = 0
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
-    const v = Number(d[y * w + x])
-    s += v
-    s2 += v * v
-    n++
-  }
-  const mean = s / n
-  const sd = Math.sqrt(Math.max(0, s2 / n - mean * mean))
+/** Mean / standard deviation of the values of `image` inside a rectangle [x0, y0, x1, y1): the speckle SNR. */
+export function speckleSnr(image: Image, rect: PixelRectangle): number {
+  const { mean, sd } = rectangleStatistics(image, rect)
   return sd > 0 ? mean / sd : Infinity
 }
