@@ -24,6 +24,7 @@ const figures: Record<string, () => Promise<Component>> = {
   SuvDemo: () => import('../../demos/SuvDemo.vue'),
   UltrasoundDemo: () => import('../../demos/UltrasoundDemo.vue'),
   ToolsDemo: () => import('../../demos/ToolsDemo.vue'),
+  XrayDemo: () => import('../../demos/XrayDemo.vue'),
   AttenuationDemo: () => import('../../demos/AttenuationDemo.vue'),
   MriContrastDemo: () => import('../../demos/MriContrastDemo.vue'),
   SinogramDemo: () => import('../../demos/SinogramDemo.vue'),

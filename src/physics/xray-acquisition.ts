@@ -121,7 +121,7 @@ export function simulateXrayAcquisition(lineIntegrals: Image, options: XrayAcqui
     const k = meanS > 0 ? (scatterToPrimary * meanP0) / meanS : 0
     for (let i = 0; i < n; i++) s0[i] *= k
   }
-  const geometry = { spacing: [sx, sy], origin: [...lineIntegrals.origin], direction: lineIntegrals.direction, metadata: lineIntegrals.metadata }
+  const geometry = { spacing: [sx, sy], origin: [...lineIntegrals.origin], direction: Array.from(lineIntegrals.direction as ArrayLike<number>), metadata: lineIntegrals.metadata }
   const primary = makeImage([nx, ny], { ...geometry, componentType: 'float32' })
   const scatter = makeImage([nx, ny], { ...geometry, componentType: 'float32' })
   const detected = makeImage([nx, ny], { ...geometry, componentType: 'float32' })
