@@ -4,3 +4,4 @@ export { resampleToSpacing, type ResampleToSpacingOptions } from './resample-to-
 export { bsplineCoefficients, type BSplineCoefficientsOptions } from './bspline-decomposition'
 export { reorientImage, orientationCode, ReorientError, type ReorientErrorCode, type ReorientOptions } from './reorient'
 export { strideSubsample } from './subsample'
+export { resizeImage, resizeGrid, padOrCrop, type ResizeImageOptions, type PadOrCropOptions } from './resize'
