@@ -272,7 +272,10 @@ export async function runPipeline(image: Image, pipelineJson: unknown, options: 
   const pipeline = validatePipeline(pipelineJson)
   if (!image || !image.data) throw new PipelineError('BAD_IMAGE', 'runPipeline: the image has no pixel data')
   const plan = planPipeline(image, pipeline, { maxStepBytes: options.maxStepBytes })
-  const { onProgress, signal, onStep } = options
+  const { signal, onStep } = options
+  // Never report going backwards (rounding at step boundaries, a step restarting its own count).
+  let last = 0
+  const onProgress = options.onProgress && ((f: number, m?: string) => { last = Math.max(last, f); options.onProgress!(last, m) })
   const weights = plan.steps.map((s) => WEIGHT[s.op] ?? 0.5)
   const total = weights.reduce((a, b) => a + b, 0) || 1
   const from: number[] = []

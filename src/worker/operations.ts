@@ -15,6 +15,7 @@ import {
   clipStatistics, clipMasks, metalComponents, reorientImage, orientationCode,
   projectRadiograph, segmentLungFields,
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
+  runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType,
 } from '../index'
 
 export const operations = {
@@ -30,6 +31,7 @@ export const operations = {
   clipStatistics, clipMasks, metalComponents, reorientImage, orientationCode,
   projectRadiograph, segmentLungFields,
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
+  runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType,
 }
 
 export type Operations = typeof operations
@@ -49,4 +51,5 @@ export const progressOptionIndex: Partial<Record<OperationName, number>> = {
   binaryMorphology: 1,
   segmentLungs: 1,
   runCtPipeline: 2,
+  runPipeline: 2,
 }
