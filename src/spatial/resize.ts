@@ -91,7 +91,7 @@ export function padOrCrop(image: Image, size: number[], options: PadOrCropOption
   const inSize = dim === 2 ? [image.size[0], image.size[1], 1] : image.size
   const outSize = dim === 2 ? [full[0], full[1], 1] : full
   // offset[a]: input index of output index 0 along axis a (negative when padding).
-  const offset = inSize.map((n, a) => Math.floor((n - outSize[a]) / 2))
+  const offset = inSize.map((n, a) => (n >= outSize[a] ? Math.floor((n - outSize[a]) / 2) : -Math.floor((outSize[a] - n) / 2)))
   const out = allocateData(image.imageType.componentType, outSize[0] * outSize[1] * outSize[2] * comps)
   if (value !== 0) (out as Float64Array).fill(value)
   const [ox, oy, oz] = outSize
