@@ -37,9 +37,30 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0]
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j]
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
+      diag = up
+    }
+  }
+  return row[b.length]
+}
+
+/** The known name closest to a misspelt one (case-insensitive edit distance ≤ 3, or containment), for "did you mean". */
 function closest(name: string, names: readonly string[]): string | null {
   const low = name.toLowerCase()
-  return names.find((n) => n.toLowerCase() === low) ?? names.find((n) => n.toLowerCase().includes(low) || low.includes(n.toLowerCase())) ?? null
+  let best: string | null = null
+  let bestD = 4
+  for (const n of names) {
+    const d = distance(low, n.toLowerCase())
+    if (d < bestD) [best, bestD] = [n, d]
+  }
+  return best ?? names.find((n) => low.length >= 3 && (n.toLowerCase().includes(low) || low.includes(n.toLowerCase()))) ?? null
 }
 
 /** Masks produced by steps before `index` (with defaults applied). */
