@@ -42,4 +42,4 @@ for (const file of files(dist)) {
   if (out !== text) writeFileSync(file, out)
 }
 chmodSync(join(dist, 'cli', 'mip.js'), 0o755)
-console.log(`build:lib: dist/ written (${rewritten} relative imports given extensions)`)
+console.error(`build:lib: dist/ written (${rewritten} relative imports given extensions)`)
