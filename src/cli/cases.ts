@@ -73,8 +73,10 @@ async function filesUnder(dir: string, prefix = ''): Promise<string[]> {
     // OS junk (.DS_Store, ._* AppleDouble files, Thumbs.db) is never DICOM.
     if (e.name.startsWith('.') || e.name === 'Thumbs.db' || e.name === 'DICOMDIR') continue
     const rel = prefix ? `${prefix}/${e.name}` : e.name
-    if (e.isDirectory()) out.push(...(await filesUnder(join(dir, e.name), rel)))
-    else if (e.isFile()) out.push(rel)
+    // Symbolic links are followed (datasets are often assembled from links).
+    const s = e.isSymbolicLink() ? await stat(join(dir, e.name)).catch(() => null) : e
+    if (s?.isDirectory()) out.push(...(await filesUnder(join(dir, e.name), rel)))
+    else if (s?.isFile()) out.push(rel)
   }
   return out
 }
