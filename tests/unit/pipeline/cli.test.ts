@@ -100,7 +100,7 @@ describe('mip run', () => {
     for (const im of [img, mask]) {
       im.spacing.forEach((s) => expect(s).toBeCloseTo(2, 5))
       im.origin.forEach((o, a) => expect(o).toBeCloseTo(src.origin[a], 4))
-      Array.from(im.direction).forEach((d, a) => expect(d).toBeCloseTo(src.direction[a] as number, 6))
+      Array.from(im.direction as ArrayLike<number>).forEach((d, a) => expect(d).toBeCloseTo(src.direction[a] as number, 6))
       expect(im.size).toEqual(img.size)
     }
     expect(img.imageType.componentType).toBe('float32')

@@ -37,7 +37,7 @@ describe('resizeImage', () => {
       expect(b[i]).toBeCloseTo(a[i], 9)
       expect(b2[i]).toBeCloseTo(a2[i], 9)
     }
-    expect(Array.from(out.direction)).toEqual(direction)
+    expect(Array.from(out.direction as ArrayLike<number>)).toEqual(direction)
   })
 
   it("'contain' keeps the aspect ratio with square pixels inside the size (a 2-entry size on one slice)", () => {
