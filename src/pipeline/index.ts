@@ -17,3 +17,4 @@ export {
   type Pipeline, type PipelineStep, type PipelinePlan, type StepPlan, type StepReport, type RunPipelineOptions, type RunPipelineResult,
 } from './run'
 export { LIBRARY_NAME, LIBRARY_VERSION } from './version'
+export { ctPipelineAsPipeline } from './ct-pipeline-json'

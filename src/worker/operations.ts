@@ -15,7 +15,7 @@ import {
   clipStatistics, clipMasks, metalComponents, reorientImage, orientationCode,
   projectRadiograph, segmentLungFields,
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
-  runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType,
+  runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
 } from '../index'
 
 export const operations = {
@@ -31,7 +31,7 @@ export const operations = {
   clipStatistics, clipMasks, metalComponents, reorientImage, orientationCode,
   projectRadiograph, segmentLungFields,
   augmentImage, augmentImageAndLabels, elasticDisplacementField, flipAxis,
-  runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType,
+  runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
 }
 
 export type Operations = typeof operations
