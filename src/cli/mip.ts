@@ -44,6 +44,7 @@ Options of run:
   --no-masks          do not write the masks
   --force             redo cases even when their outputs match
   --quiet             no progress bar, only the summary
+  --dry-run           list this shard's cases and which are already done; run nothing
 
 Exit status: 0 all cases ok or already done, 2 some failed (the others are written),
 1 usage or pipeline error (before any work).`
@@ -60,6 +61,7 @@ interface RunArgs {
   writeMasks: boolean
   force: boolean
   quiet: boolean
+  dryRun: boolean
 }
 
 function intArg(v: string | undefined, flag: string, min: number): number {
@@ -71,7 +73,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   const vals: Record<string, string> = {}
   const flags = new Set<string>()
   const withValue = new Set(['--pipeline', '--input', '--output', '--jobs', '--shard', '--shard-count', '--max-memory'])
-  const bare = new Set(['--no-masks', '--force', '--quiet'])
+  const bare = new Set(['--no-masks', '--force', '--quiet', '--dry-run'])
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i]
     let v: string | undefined
@@ -116,7 +118,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     : Math.min(DEFAULT_MAX_STEP_BYTES, Math.floor(totalmem() / (2 * jobs)))
   return {
     pipeline: vals['--pipeline'], input: vals['--input'], output: vals['--output'], jobs, shard, maxStepBytes,
-    writeMasks: !flags.has('--no-masks'), force: flags.has('--force'), quiet: flags.has('--quiet'),
+    writeMasks: !flags.has('--no-masks'), force: flags.has('--force'), quiet: flags.has('--quiet'), dryRun: flags.has('--dry-run'),
   }
 }
 
@@ -259,6 +261,15 @@ async function run(argv: string[]): Promise<number> {
   const dups = duplicateNames(found.cases)
   if (dups.length) throw new UsageError(`two inputs would write the same outputs: ${dups.join(', ')} (e.g. a.nii and a.nii.gz); rename one`)
   const mine = args.shard ? shardCases(found.cases, args.shard.index, args.shard.count) : found.cases
+  if (args.dryRun) {
+    process.stdout.write(`pipeline "${pipeline.name}" hash ${hash}\n`)
+    for (const c of mine) {
+      const done = !args.force && (await completedProvenance(output, c.name, hash))
+      process.stdout.write(`${done ? 'done' : 'todo'}\t${c.name}\t${c.kind}\n`)
+    }
+    for (const i of found.ignored) process.stdout.write(`ignored\t${i.name}\t${i.reason}\n`)
+    return 0
+  }
   await mkdir(output, { recursive: true })
   const started = new Date()
   const t0 = performance.now()

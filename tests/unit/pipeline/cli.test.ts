@@ -135,6 +135,10 @@ describe('mip run', () => {
   it('resumes: a second run skips the finished cases and leaves their files alone', async () => {
     const out = join(dir, 'out')
     const before = statSync(join(out, 'brain.nii.gz')).mtimeMs
+    const dry = await mip(['run', '--pipeline', pipelineFile, '--input', input, '--output', out, '--dry-run'])
+    expect(dry.code).toBe(0)
+    expect(dry.stdout.split('\n').filter((l) => /^(done|todo)\t/.test(l)).map((l) => l.split('\t').slice(0, 2).join(' '))).toEqual(
+      CASES.map((c) => `${OK.includes(c) ? 'done' : 'todo'} ${c}`))
     const r = await mip(['run', '--pipeline', pipelineFile, '--input', input, '--output', out, '--jobs', '2'])
     expect(r.code).toBe(2)
     const report = readJson<Report>(join(out, 'run-report.json'))
