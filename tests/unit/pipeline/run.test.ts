@@ -78,6 +78,18 @@ describe('planPipeline', () => {
     expect(plan.steps[1].masks).toEqual(['metal'])
   })
 
+  it('plans the presets on typical inputs', () => {
+    const brain = planPipeline({ dimension: 3, size: [181, 217, 181], spacing: [1, 1, 1], componentType: 'uint8', components: 1 }, validatePipeline(preset('brain-mri')))
+    expect(brain.output).toMatchObject({ size: [181, 217, 181], componentType: 'float32' })
+    // A 2000 × 2500 radiograph of 0.15 mm pixels: square pixels fitting 512 × 512 (410 × 512), then padded.
+    const cxr = planPipeline({ dimension: 3, size: [2000, 2500, 1], spacing: [0.15, 0.15, 1], componentType: 'uint16', components: 1 }, validatePipeline(preset('chest-xray')))
+    expect(cxr.steps.map((s) => s.output.size)).toEqual([[2000, 2500, 1], [410, 512, 1], [512, 512, 1]])
+    expect(cxr.output.componentType).toBe('uint8')
+    const lung = planPipeline({ dimension: 3, size: [512, 512, 72], spacing: [0.7, 0.7, 2.5], componentType: 'int16', components: 1 }, validatePipeline(preset('ct-lung')))
+    expect(lung.output).toMatchObject({ size: [358, 358, 180], componentType: 'float32' })
+    expect(lung.steps.at(-1)!.masks).toEqual(['metal', 'lungs', 'body'])
+  })
+
   it('checks per-axis lengths and dimensions against the image', () => {
     const info2d = { dimension: 2, size: [64, 64], spacing: [1, 1], componentType: 'uint8' as const, components: 1 }
     expect(pipelineError(() => planPipeline(info2d, validatePipeline(P([{ op: 'resampleToSpacing', options: { spacing: [1, 1, 1] } }])))).message).toMatch(/"spacing" must have 2 entries \(one per image axis\), got 3/)
