@@ -42,6 +42,7 @@ Options of run:
   --max-memory MB     refuse a step whose output is estimated above this (default: the smaller
                       of 2 GiB and total memory / (2 × jobs))
   --no-masks          do not write the masks
+  --gzip-level N      compression of the .nii.gz outputs, 0 (fastest) to 9 (default 6)
   --force             redo cases even when their outputs match
   --quiet             no progress bar, only the summary
   --dry-run           list this shard's cases and which are already done; run nothing
@@ -62,6 +63,7 @@ interface RunArgs {
   force: boolean
   quiet: boolean
   dryRun: boolean
+  gzipLevel: number
 }
 
 function intArg(v: string | undefined, flag: string, min: number): number {
@@ -72,7 +74,7 @@ function intArg(v: string | undefined, flag: string, min: number): number {
 export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RunArgs {
   const vals: Record<string, string> = {}
   const flags = new Set<string>()
-  const withValue = new Set(['--pipeline', '--input', '--output', '--jobs', '--shard', '--shard-count', '--max-memory'])
+  const withValue = new Set(['--pipeline', '--input', '--output', '--jobs', '--shard', '--shard-count', '--max-memory', '--gzip-level'])
   const bare = new Set(['--no-masks', '--force', '--quiet', '--dry-run'])
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i]
@@ -119,6 +121,7 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   return {
     pipeline: vals['--pipeline'], input: vals['--input'], output: vals['--output'], jobs, shard, maxStepBytes,
     writeMasks: !flags.has('--no-masks'), force: flags.has('--force'), quiet: flags.has('--quiet'), dryRun: flags.has('--dry-run'),
+    gzipLevel: vals['--gzip-level'] !== undefined ? Math.min(9, intArg(vals['--gzip-level'], '--gzip-level', 0)) : 6,
   }
 }
 
@@ -287,7 +290,7 @@ async function run(argv: string[]): Promise<number> {
       report.push({ case: c.name, kind: c.kind, status: 'skipped', reason: 'outputs exist and match the pipeline', outputs: [...done.outputs.map((o) => o.file), `${c.name}.json`] })
       if (!args.quiet) process.stderr.write(`skip    ${c.name}  (outputs match the pipeline)\n`)
     } else {
-      todo.push({ entry: c, pipeline, pipelineHash: hash, outDir: output, maxStepBytes: args.maxStepBytes, writeMasks: args.writeMasks })
+      todo.push({ entry: c, pipeline, pipelineHash: hash, outDir: output, maxStepBytes: args.maxStepBytes, writeMasks: args.writeMasks, gzipLevel: args.gzipLevel })
     }
   }
   const progress = new Progress(todo.length, tty, args.quiet)

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { writeNifti } from '../io/nifti'
 import type { Image } from '../image'
 import { PipelineError } from '../pipeline/errors'
@@ -53,6 +54,8 @@ export interface CaseTask {
   outDir: string
   maxStepBytes: number
   writeMasks: boolean
+  /** gzip level of the .nii.gz outputs, 0–9. Default 6 (zlib's and ITK's default). */
+  gzipLevel?: number
 }
 
 export type CaseResult =
@@ -113,7 +116,11 @@ export async function processCase(task: CaseTask, onProgress: (fraction: number,
     const tw = performance.now()
     const outputs: OutputFile[] = []
     const put = async (img: Image, file: string, role: 'image' | 'mask', mask?: string) => {
-      const bytes = new Uint8Array(writeNifti(img, { gzip: true }))
+      // The library's NIfTI writer makes the file; Node's native zlib compresses it (the same
+      // gzip stream as writeNifti's fflate, several times faster on 100 MB volumes).
+      const raw = new Uint8Array(writeNifti(img, { gzip: false }))
+      const gz = gzipSync(raw, { level: task.gzipLevel ?? 6 })
+      const bytes = new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength)
       await writeAtomic(join(task.outDir, file), bytes)
       outputs.push(describe(img, file, role, bytes.byteLength, mask))
     }
