@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { listDicomSeries, readDicomSeries } from '../io/dicom'
 import { readNifti } from '../io/nifti'
 import type { Image } from '../image'
+import { summarizeInput, type InputSummary } from '../pipeline/provenance'
 
 export interface CaseEntry {
   /** Output name: the folder name, or the file name without .nii.gz / .nii / .dcm. */
@@ -81,30 +82,6 @@ async function filesUnder(dir: string, prefix = ''): Promise<string[]> {
   return out
 }
 
-/** What the provenance says about the input: geometry and acquisition type, no patient data. */
-export interface InputSummary {
-  kind: CaseEntry['kind']
-  files: number
-  /** Series found in a DICOM folder (the first image series is read). */
-  series?: number
-  size: number[]
-  spacing: number[]
-  origin: number[]
-  direction: number[]
-  componentType: string
-  /** Metadata that carries no identity: modality, SOP class, transfer syntax, decoder, rescale, slice sorting. */
-  acquisition: Record<string, unknown>
-  notes: string[]
-}
-
-const SAFE_KEYS = ['Modality', 'SOPClassName', 'TransferSyntaxName', 'Decoder', 'PhotometricInterpretation', 'BitsStored', 'RescaleSlope', 'RescaleIntercept', 'RescaleType', 'SliceSortMethod', 'SliceSpacingSource', 'NumberOfFiles']
-
-/** Notes of the reader without file names (a file or folder name may carry a patient's name). */
-function safeNotes(notes: unknown): string[] {
-  const list = Array.isArray(notes) ? notes.map(String) : typeof notes === 'string' ? [notes] : []
-  return list.map((n) => n.replace(/(file\(s\)):.*$/, '$1'))
-}
-
 export interface LoadedCase {
   image: Image
   summary: InputSummary
@@ -136,16 +113,5 @@ export async function readCase(c: CaseEntry, onProgress?: (fraction: number, mes
     image = await readDicomSeries(inputs, { seriesInstanceUID: images[0].seriesInstanceUID, onProgress })
     image.name = c.name
   }
-  notes.push(...safeNotes(image.metadata.get('ReaderNotes')))
-  const acquisition: Record<string, unknown> = {}
-  for (const k of SAFE_KEYS) if (image.metadata.has(k)) acquisition[k] = image.metadata.get(k)
-  return {
-    image,
-    summary: {
-      kind: c.kind, files, ...(series !== undefined ? { series } : {}),
-      size: [...image.size], spacing: [...image.spacing], origin: [...image.origin],
-      direction: Array.from(image.direction as ArrayLike<number>, Number),
-      componentType: image.imageType.componentType, acquisition, notes,
-    },
-  }
+  return { image, summary: summarizeInput(image, { kind: c.kind, files, series, notes }) }
 }

@@ -12,40 +12,8 @@ import { writeNifti } from '../io/nifti'
 import type { Image } from '../image'
 import { PipelineError } from '../pipeline/errors'
 import { runPipeline, type Pipeline, type StepReport } from '../pipeline/run'
-import { LIBRARY_NAME, LIBRARY_VERSION } from '../pipeline/version'
-import { readCase, type CaseEntry, type InputSummary } from './cases'
-
-export const PROVENANCE_FORMAT = 'med-imaging-primer/provenance'
-
-export interface OutputFile {
-  file: string
-  role: 'image' | 'mask'
-  mask?: string
-  bytes: number
-  size: number[]
-  spacing: number[]
-  origin: number[]
-  direction: number[]
-  componentType: string
-}
-
-export interface Provenance {
-  format: typeof PROVENANCE_FORMAT
-  version: 1
-  case: string
-  status: 'ok'
-  input: InputSummary
-  pipeline: Pipeline
-  pipelineHash: string
-  library: { name: string; version: string }
-  runtime: { node: string; platform: string }
-  startedAt: string
-  finishedAt: string
-  readMs: number
-  writeMs: number
-  steps: StepReport[]
-  outputs: OutputFile[]
-}
+import { describeOutput, makeProvenance, PROVENANCE_FORMAT, type OutputFile, type Provenance } from '../pipeline/provenance'
+import { readCase, type CaseEntry } from './cases'
 
 export interface CaseTask {
   entry: CaseEntry
@@ -89,13 +57,6 @@ export async function completedProvenance(outDir: string, name: string, hash: st
   }
 }
 
-function describe(image: Image, file: string, role: 'image' | 'mask', bytes: number, mask?: string): OutputFile {
-  return {
-    file, role, ...(mask ? { mask } : {}), bytes, size: [...image.size], spacing: [...image.spacing], origin: [...image.origin],
-    direction: Array.from(image.direction as ArrayLike<number>, Number), componentType: image.imageType.componentType,
-  }
-}
-
 /** Runs one case; never throws (a failure is returned with its reason and, when a step failed, the step). */
 export async function processCase(task: CaseTask, onProgress: (fraction: number, message?: string) => void): Promise<CaseResult> {
   const t0 = performance.now()
@@ -122,18 +83,16 @@ export async function processCase(task: CaseTask, onProgress: (fraction: number,
       const gz = gzipSync(raw, { level: task.gzipLevel ?? 6 })
       const bytes = new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength)
       await writeAtomic(join(task.outDir, file), bytes)
-      outputs.push(describe(img, file, role, bytes.byteLength, mask))
+      outputs.push(describeOutput(img, file, role, bytes.byteLength, mask))
     }
     await put(result.image, `${name}.nii.gz`, 'image')
     if (task.writeMasks) for (const [m, img] of Object.entries(result.masks)) await put(img, `${name}.mask-${m}.nii.gz`, 'mask', m)
-    const provenance: Provenance = {
-      format: PROVENANCE_FORMAT, version: 1, case: name, status: 'ok', input: summary,
-      pipeline: task.pipeline, pipelineHash: task.pipelineHash,
-      library: { name: LIBRARY_NAME, version: LIBRARY_VERSION },
+    const provenance = makeProvenance({
+      case: name, input: summary, pipeline: task.pipeline, pipelineHash: task.pipelineHash,
       runtime: { node: process.version, platform: `${process.platform}-${process.arch}` },
       startedAt, finishedAt: new Date().toISOString(), readMs, writeMs: performance.now() - tw,
       steps: result.steps, outputs,
-    }
+    })
     await writeAtomic(join(task.outDir, `${name}.json`), JSON.stringify(provenance, null, 2) + '\n')
     onProgress(1, 'done')
     return { status: 'ok', case: name, ms: performance.now() - t0, outputs: [...outputs.map((o) => o.file), `${name}.json`], steps: result.steps }

@@ -18,3 +18,4 @@ export {
 } from './run'
 export { LIBRARY_NAME, LIBRARY_VERSION } from './version'
 export { ctPipelineAsPipeline } from './ct-pipeline-json'
+export { PROVENANCE_FORMAT, SAFE_METADATA_KEYS, summarizeInput, safeNotes, describeOutput, makeProvenance, type Provenance, type InputSummary, type OutputFile } from './provenance'
