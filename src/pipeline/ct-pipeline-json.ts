@@ -1,4 +1,4 @@
-import { CT_PIPELINE_STEPS, type CtPipelineOptions } from './ct-pipeline'
+import type { CtPipelineOptions, CtPipelineStepName } from './ct-pipeline'
 import { PIPELINE_FORMAT, PIPELINE_VERSION, type Pipeline, type PipelineStep } from './run'
 
 /**
@@ -10,7 +10,7 @@ import { PIPELINE_FORMAT, PIPELINE_VERSION, type Pipeline, type PipelineStep } f
  * figure or the Lab can show the recipe as an editable pipeline.
  */
 export function ctPipelineAsPipeline(options: CtPipelineOptions = {}): Pipeline {
-  const on = (s: (typeof CT_PIPELINE_STEPS)[number]) => options.steps?.[s] ?? true
+  const on = (s: CtPipelineStepName) => options.steps?.[s] ?? true
   const [lo, hi] = options.clip ?? [-1200, 600]
   const steps: PipelineStep[] = []
   if (on('metal')) steps.push({ op: 'detectMetal', options: { threshold: options.metalThreshold ?? 3000, minVoxels: options.metalMinVoxels ?? 100 } })

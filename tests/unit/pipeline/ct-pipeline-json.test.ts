@@ -29,3 +29,14 @@ describe('ctPipelineAsPipeline: runCtPipeline as registry operations', () => {
     expect(typeof operations.runPipeline).toBe('function')
   })
 })
+
+describe('runCtPipeline size check (the registry plan)', () => {
+  it('refuses a resampling that will not fit at once, with the estimate', async () => {
+    // 96 × 80 × 40 at 1.25 × 1.25 × 2.5 mm to 0.05 mm: 2400 × 2000 × 2000 float32 = 38.4 GB.
+    await expect(runCtPipeline(ct, { targetSpacing: [0.05, 0.05, 0.05] })).rejects.toMatchObject({
+      name: 'PipelineError', code: 'TOO_LARGE',
+      message: expect.stringMatching(/^step 2 \(resampleToSpacing\) would need about 4\d\.\d\d GB \(output 2400×2000×2000 float32 and 1 mask\(s\)\), above the limit of 2\.15 GB/),
+    })
+    await expect(runCtPipeline(ct, { steps: { lungs: false, metal: false } }, { maxStepBytes: 1000 })).rejects.toMatchObject({ code: 'TOO_LARGE' })
+  })
+})
