@@ -6,6 +6,7 @@ import { segmentLungs } from '../segment/lungs'
 import type { Interpolator } from '../spatial/resample'
 import { resampleToSpacing } from '../spatial/resample-to-spacing'
 import { ctPipelineAsPipeline } from './ct-pipeline-json'
+import { PipelineError } from './errors'
 import { planPipeline } from './run'
 
 /** The steps of {@link runCtPipeline}, in the order they run. */
@@ -147,7 +148,12 @@ export async function runCtPipeline(ct: Image, options: CtPipelineOptions = {}, 
 
   // The registry's size plan of the same recipe: e.g. 0.25 mm on a 512 × 512 × 72 series is
   // refused at once with its estimate instead of failing in the allocation minutes later.
-  planPipeline(ct, ctPipelineAsPipeline(options), { maxStepBytes: run.maxStepBytes })
+  // Only the size verdict is used: the options keep runCtPipeline's own (wider) limits.
+  try {
+    planPipeline(ct, ctPipelineAsPipeline(options), { maxStepBytes: run.maxStepBytes })
+  } catch (e) {
+    if (e instanceof PipelineError && e.code === 'TOO_LARGE') throw e
+  }
   const { onProgress, signal } = run
   const plan = new Map(ctPipelineProgressPlan(options.steps).map((p) => [p.name, p]))
   const steps: CtPipelineStepReport[] = []

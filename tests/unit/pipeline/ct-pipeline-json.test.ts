@@ -40,3 +40,10 @@ describe('runCtPipeline size check (the registry plan)', () => {
     await expect(runCtPipeline(ct, { steps: { lungs: false, metal: false } }, { maxStepBytes: 1000 })).rejects.toMatchObject({ code: 'TOO_LARGE' })
   })
 })
+
+describe('runCtPipeline keeps its own option limits', () => {
+  it('runs with a metal threshold below the registry form limit (1000 HU)', async () => {
+    const r = await runCtPipeline(ct, { metalThreshold: 500, steps: { resample: false, lungs: false } })
+    expect(r.metalComponents).toBe(1)
+  })
+})
