@@ -18,6 +18,7 @@ export const book: BookPart[] = [
     items: [
       { text: 'How to read this book', link: '/guide/', ready: true },
       { text: 'Contributing a chapter', link: '/guide/contributing', ready: true },
+      { text: 'Run a pipeline on a dataset', link: '/guide/dataset', ready: true },
     ],
   },
   {

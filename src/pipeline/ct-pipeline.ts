@@ -5,6 +5,9 @@ import { detectMetal } from '../segment/metal'
 import { segmentLungs } from '../segment/lungs'
 import type { Interpolator } from '../spatial/resample'
 import { resampleToSpacing } from '../spatial/resample-to-spacing'
+import { ctPipelineAsPipeline } from './ct-pipeline-json'
+import { PipelineError } from './errors'
+import { planPipeline } from './run'
 
 /** The steps of {@link runCtPipeline}, in the order they run. */
 export type CtPipelineStepName = 'resample' | 'lungs' | 'metal' | 'clip' | 'normalize'
@@ -37,6 +40,12 @@ export interface CtPipelineRunOptions {
   onProgress?: (fraction: number, message?: string) => void
   /** Cancels between steps and inside resampling and lung segmentation. */
   signal?: AbortSignal
+  /**
+   * Refuse, before any work, a run whose largest step output (estimated by the operation
+   * registry's {@link planPipeline}) is above this many bytes: PipelineError TOO_LARGE with the
+   * estimate. Default 2^31 − 1 (DEFAULT_MAX_STEP_BYTES).
+   */
+  maxStepBytes?: number
 }
 
 export interface CtPipelineStepReport {
@@ -137,6 +146,14 @@ export async function runCtPipeline(ct: Image, options: CtPipelineOptions = {}, 
   if (!targetSpacing.every((s) => s > 0 && Number.isFinite(s))) throw new Error(`runCtPipeline: targetSpacing must be positive, got ${targetSpacing.join(', ')}`)
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) throw new Error(`runCtPipeline: clip must be two finite HU values with min < max, got [${lo}, ${hi}]`)
 
+  // The registry's size plan of the same recipe: e.g. 0.25 mm on a 512 × 512 × 72 series is
+  // refused at once with its estimate instead of failing in the allocation minutes later.
+  // Only the size verdict is used: the options keep runCtPipeline's own (wider) limits.
+  try {
+    planPipeline(ct, ctPipelineAsPipeline(options), { maxStepBytes: run.maxStepBytes })
+  } catch (e) {
+    if (e instanceof PipelineError && e.code === 'TOO_LARGE') throw e
+  }
   const { onProgress, signal } = run
   const plan = new Map(ctPipelineProgressPlan(options.steps).map((p) => [p.name, p]))
   const steps: CtPipelineStepReport[] = []

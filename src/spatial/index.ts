@@ -5,3 +5,4 @@ export { bsplineCoefficients, type BSplineCoefficientsOptions } from './bspline-
 export { reorientImage, orientationCode, ReorientError, type ReorientErrorCode, type ReorientOptions } from './reorient'
 export { strideSubsample } from './subsample'
 export { imageAffine, applyAffine, flipLpsRas, AffineError, type Affine4, type AffineErrorCode, type ImageAffineOptions, type WorldSpace } from './affine'
+export { resizeImage, resizeGrid, padOrCrop, type ResizeImageOptions, type PadOrCropOptions } from './resize'

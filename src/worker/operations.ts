@@ -20,6 +20,7 @@ import {
   mriSignal, brainTissueClasses, simulateMriImage,
   photonNoise, simulateProjectionReadings,
   radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
+  runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
 } from '../index'
 
 export const operations = {
@@ -40,6 +41,7 @@ export const operations = {
   mriSignal, brainTissueClasses, simulateMriImage,
   photonNoise, simulateProjectionReadings,
   radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
+  runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
 }
 
 export type Operations = typeof operations
@@ -63,4 +65,5 @@ export const progressOptionIndex: Partial<Record<OperationName, number>> = {
   iradon: 1,
   iradonSart: 1,
   mlem: 1,
+  runPipeline: 2,
 }
