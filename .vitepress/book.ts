@@ -26,7 +26,7 @@ export const book: BookPart[] = [
     items: [
       { text: '1.1 CT', link: '/ch01/01-ct', ready: true },
       { text: '1.2 MRI', link: '/ch01/02-mri', ready: true },
-      { text: '1.3 X-ray', link: '/ch01/03-xray' },
+      { text: '1.3 X-ray', link: '/ch01/03-xray', ready: true },
       { text: '1.4 PET and ultrasound', link: '/ch01/04-pet-us', ready: true },
       { text: '1.5 Data formats: DICOM and NIfTI', link: '/ch01/05-data-formats', ready: true },
       { text: '1.6 Software tools', link: '/ch01/06-tools', ready: true },
