@@ -110,7 +110,9 @@ function initScript() {
     const id = el.getAttribute('data-testid')
     const m = (marks[id] ??= {})
     const s = el.getAttribute('data-state')
-    if (s && m.last !== s) { (m.trace ??= []).push([s, Math.round(performance.now())]); m.last = s }
+    // data-partial="true": ready with its first picture, the rest (volume, first run) still to come.
+    const t = s === 'ready' && el.getAttribute('data-partial') === 'true' ? 'partial' : s
+    if (t && m.last !== t) { (m.trace ??= []).push([t, Math.round(performance.now())]); m.last = t }
     if (m.left == null && s && s !== 'loading') { m.left = performance.now(); m.state = s }
     if (m.ready == null && s === 'ready') m.ready = performance.now()
     if (!seen.has(el)) { seen.add(el); io.observe(el) }
@@ -120,7 +122,7 @@ function initScript() {
     for (const mu of muts) {
       if (mu.type === 'attributes') { if (mu.target.matches?.('[data-testid$="-demo"]')) check(mu.target) } else scan()
     }
-  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state', 'data-testid'] })
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state', 'data-testid', 'data-partial'] })
   document.addEventListener('DOMContentLoaded', scan)
   // Cumulative layout shift (shifts within 500 ms of input excluded by the browser: hadRecentInput).
   window.__cls = 0
@@ -208,6 +210,15 @@ async function measure(pagePath, { figures }) {
   for (let quiet = 0, t1 = Date.now(); quiet < 1000 && Date.now() - t1 < 60_000;) {
     await page.waitForTimeout(100); quiet = inflight.size ? 0 : quiet + 100
   }
+  // Settled: when the figure last became 'ready' (after the work that follows its first picture,
+  // e.g. a first N4 run), measured passively over the whole visit; '(state)' if it never settled.
+  const marks = await page.evaluate(() => window.__bench)
+  for (const row of rows) {
+    const m = marks[row.id] ?? {}
+    const last = m.trace?.at(-1)
+    const lastReady = [...(m.trace ?? [])].reverse().find(([st]) => st === 'ready')
+    row.settled = last?.[0] === 'ready' && lastReady && m.entered != null ? `${Math.max(0, Math.round(lastReady[1] - m.entered))}` : `(${last?.[0] ?? '?'})`
+  }
   const cls = await page.evaluate(() => window.__cls)
   if (trace) {
     const shifts = await page.evaluate(() => window.__shifts)
@@ -236,9 +247,9 @@ const table = []
 for (const p of detailed) {
   const r = await measure(p, { figures: true })
   const cls = r.cls.toFixed(3)
-  if (!r.rows.length) table.push([p, '—', '—', kb(r.bytesBefore), kb(r.bytesAfter), '—', r.dups.length, r.external.length, cls])
+  if (!r.rows.length) table.push([p, '—', '—', '—', kb(r.bytesBefore), kb(r.bytesAfter), '—', r.dups.length, r.external.length, cls])
   for (const [i, f] of r.rows.entries()) {
-    table.push([i ? '' : p, f.id, f.ms, i ? '' : kb(r.bytesBefore), i ? '' : kb(r.bytesAfter), kb(f.figBytes), i ? '' : r.dups.length, i ? '' : r.external.length, i ? '' : cls])
+    table.push([i ? '' : p, f.id, f.ms, f.settled, i ? '' : kb(r.bytesBefore), i ? '' : kb(r.bytesAfter), kb(f.figBytes), i ? '' : r.dups.length, i ? '' : r.external.length, i ? '' : cls])
   }
   r.detail = r; table.push({ detail: r })
 }
@@ -248,9 +259,10 @@ out(`# throttle (CDP Network.emulateNetworkConditions): latency 20 ms, down 50 M
 out(`# server: 127.0.0.1 static, gzip -9 for text types (html js mjs css json svg txt), binaries raw (wasm, png, dcm, nii.gz); viewport 1280×900`)
 out(`# first picture = figure root [data-testid$="-demo"] scrolled into view; ms from entering the viewport (IntersectionObserver) to data-state 'ready' (MutationObserver); timeout 60 s`)
 out(`# bytes at load = encodedDataLength after load + 1 s network quiet; bytes before interaction = after scrolling to every figure in turn, waiting for each, and 1 s quiet (no clicks); figure bytes = transferred while waiting for that figure`)
+out(`# settled = ms from entering the viewport to the figure's last change to 'ready' during the visit (after the work that follows the first picture, e.g. a first N4 run, while the reader scrolls on); '(running)' = still working, '(partial)' = first picture only (e.g. a first run paused off-screen) when the visit ended`)
 out(`# CLS = sum of layout-shift entries without recent input over the whole visit`)
 out()
-const head = ['page', 'figure', 'first picture ms', 'bytes at load', 'bytes before interaction', 'figure bytes', 'duplicate fetches', 'other hosts', 'CLS']
+const head = ['page', 'figure', 'first picture ms', 'settled ms', 'bytes at load', 'bytes before interaction', 'figure bytes', 'duplicate fetches', 'other hosts', 'CLS']
 const body = table.filter((r) => Array.isArray(r))
 const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)))
 const fmt = (r) => r.map((c, i) => String(c).padEnd(w[i])).join(' | ')
