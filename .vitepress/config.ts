@@ -26,8 +26,11 @@ export default defineConfig({
       const fence = md.renderer.rules.fence!
       md.renderer.rules.fence = (tokens, idx, options, env, self) => {
         const token = tokens[idx]
-        if (token.info.trim() === 'mermaid') {
-          return `<MermaidDiagram code="${encodeURIComponent(token.content)}" />`
+        // ```mermaid aspect=764/990: the drawn diagram's width/height, reserved until it is drawn (no layout shift).
+        const [lang, ...opts] = token.info.trim().split(/\s+/)
+        if (lang === 'mermaid') {
+          const aspect = opts.map((o) => /^aspect=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(o)).find(Boolean)
+          return `<MermaidDiagram code="${encodeURIComponent(token.content)}"${aspect ? ` :aspect="[${aspect[1]}, ${aspect[2]}]"` : ''} />`
         }
         return fence(tokens, idx, options, env, self)
       }

@@ -17,6 +17,12 @@ const distArg = process.argv.indexOf('--dist')
 const dist = distArg > 0 ? process.argv[distArg + 1] : join(root, '.vitepress', 'dist')
 const outArg = process.argv.indexOf('--out')
 const outFile = outArg > 0 ? process.argv[outArg + 1] : join(root, 'bench', 'site-results.txt')
+// --pages <regex>: measure only the pages whose path matches (e.g. --pages ch05/01), for profiling.
+const pagesArg = process.argv.indexOf('--pages')
+const pageFilter = pagesArg > 0 ? new RegExp(process.argv[pagesArg + 1]) : null
+// --trace: also print, per figure, its data-state changes and the files fetched while waiting for
+// it (ms from entering the viewport), and the page's layout shifts with the elements that moved.
+const trace = process.argv.includes('--trace')
 const THROTTLE = { offline: false, latency: 20, downloadThroughput: 50 * 125000, uploadThroughput: 12.5 * 125000 }
 const FIGURE_TIMEOUT = 60_000
 
@@ -104,6 +110,9 @@ function initScript() {
     const id = el.getAttribute('data-testid')
     const m = (marks[id] ??= {})
     const s = el.getAttribute('data-state')
+    // data-partial="true": ready with its first picture, the rest (volume, first run) still to come.
+    const t = s === 'ready' && el.getAttribute('data-partial') === 'true' ? 'partial' : s
+    if (t && m.last !== t) { (m.trace ??= []).push([t, Math.round(performance.now())]); m.last = t }
     if (m.left == null && s && s !== 'loading') { m.left = performance.now(); m.state = s }
     if (m.ready == null && s === 'ready') m.ready = performance.now()
     if (!seen.has(el)) { seen.add(el); io.observe(el) }
@@ -113,12 +122,23 @@ function initScript() {
     for (const mu of muts) {
       if (mu.type === 'attributes') { if (mu.target.matches?.('[data-testid$="-demo"]')) check(mu.target) } else scan()
     }
-  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state', 'data-testid'] })
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state', 'data-testid', 'data-partial'] })
   document.addEventListener('DOMContentLoaded', scan)
   // Cumulative layout shift (shifts within 500 ms of input excluded by the browser: hadRecentInput).
   window.__cls = 0
+  window.__shifts = []
+  const describe = (n) => {
+    if (!n || !n.closest) return String(n?.nodeName ?? '?')
+    const t = n.closest('[data-testid]')
+    return `${n.nodeName.toLowerCase()}${n.className && typeof n.className === 'string' ? '.' + n.className.trim().split(/\s+/).join('.') : ''}${t ? ` in ${t.getAttribute('data-testid')}` : ''}`
+  }
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value
+    for (const e of list.getEntries()) {
+      if (e.hadRecentInput) continue
+      window.__cls += e.value
+      window.__shifts.push({ t: Math.round(e.startTime), value: +e.value.toFixed(4), scrollY: Math.round(window.scrollY),
+        sources: (e.sources ?? []).map((s) => `${describe(s.node)} y ${Math.round(s.previousRect.y)}→${Math.round(s.currentRect.y)} h ${Math.round(s.previousRect.height)}→${Math.round(s.currentRect.height)}`) })
+    }
   }).observe({ type: 'layout-shift', buffered: true })
 }
 
@@ -132,12 +152,14 @@ async function measure(pagePath, { figures }) {
   let bytes = 0
   const inflight = new Set()
   const fetched = new Map() // url -> network fetches (not 304, not from cache)
+  const requests = [] // [url, sent (ms since navigation, page clock), finished]
   const external = new Set()
   const urlOf = new Map()
   cdp.on('Network.requestWillBeSent', (e) => {
     const u = e.request.url
     if (u.startsWith('data:') || u.startsWith('blob:')) return
     urlOf.set(e.requestId, u); inflight.add(e.requestId)
+    if (trace) requests.push({ id: e.requestId, url: u.replace(base, ''), sent: e.timestamp })
     if (!u.startsWith(base)) external.add(u)
   })
   cdp.on('Network.responseReceived', (e) => {
@@ -146,7 +168,10 @@ async function measure(pagePath, { figures }) {
       const u = urlOf.get(e.requestId); fetched.set(u, (fetched.get(u) ?? 0) + 1)
     }
   })
-  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; inflight.delete(e.requestId) })
+  cdp.on('Network.loadingFinished', (e) => {
+    bytes += e.encodedDataLength; inflight.delete(e.requestId)
+    if (trace) { const r = requests.find((q) => q.id === e.requestId); if (r) { r.done = e.timestamp; r.bytes = e.encodedDataLength } }
+  })
   cdp.on('Network.loadingFailed', (e) => inflight.delete(e.requestId))
   await page.addInitScript(initScript)
   const t0 = Date.now()
@@ -172,6 +197,12 @@ async function measure(pagePath, { figures }) {
         ms = t < m.entered ? `0 (${m.ready != null ? 'ready' : m.state} before visible)` : `${Math.round(t - m.entered)} (${m.ready != null ? 'ready' : m.state})`
       } catch { ms = `>60 s` }
       rows.push({ id, ms, figBytes: bytes - b0 })
+      if (trace) {
+        const m = await page.evaluate((i) => window.__bench[i], id)
+        const states = (m.trace ?? []).map(([s, t]) => `${s}@${Math.round(t - (m.entered ?? 0))}`).join(' ')
+        console.log(`  ${id}: entered at ${Math.round(m.entered ?? NaN)} ms; states ${states}`)
+        rows.at(-1).states = states
+      }
     }
   }
   // network quiet again after the last figure, then the page's total: what a reader who scrolls
@@ -179,7 +210,24 @@ async function measure(pagePath, { figures }) {
   for (let quiet = 0, t1 = Date.now(); quiet < 1000 && Date.now() - t1 < 60_000;) {
     await page.waitForTimeout(100); quiet = inflight.size ? 0 : quiet + 100
   }
+  // Settled: when the figure last became 'ready' (after the work that follows its first picture,
+  // e.g. a first N4 run), measured passively over the whole visit; '(state)' if it never settled.
+  const marks = await page.evaluate(() => window.__bench)
+  for (const row of rows) {
+    const m = marks[row.id] ?? {}
+    const last = m.trace?.at(-1)
+    const lastReady = [...(m.trace ?? [])].reverse().find(([st]) => st === 'ready')
+    row.settled = last?.[0] === 'ready' && lastReady && m.entered != null ? `${Math.max(0, Math.round(lastReady[1] - m.entered))}` : `(${last?.[0] ?? '?'})`
+  }
   const cls = await page.evaluate(() => window.__cls)
+  if (trace) {
+    const shifts = await page.evaluate(() => window.__shifts)
+    for (const sh of shifts) console.log(`  shift ${sh.value} at ${sh.t} ms (scrollY ${sh.scrollY}): ${sh.sources.join('; ')}`)
+    // CDP times are seconds on another clock: counted from the navigation request, which is
+    // about the page's performance.now() origin.
+    const t0r = requests[0]?.sent ?? 0
+    for (const r of requests.filter((q) => (q.bytes ?? 0) > 50_000)) console.log(`  fetch ${r.url} ${Math.round((r.sent - t0r) * 1000)}→${Math.round(((r.done ?? NaN) - t0r) * 1000)} ms ${Math.round((r.bytes ?? 0) / 1024)} KiB`)
+  }
   const dups = [...fetched].filter(([, n]) => n > 1).map(([u, n]) => `${u.replace(base, '')}×${n}`)
   await context.close()
   return { pagePath, ids, rows, bytesBefore, bytesAfter: bytes, dups, external: [...external], cls }
@@ -187,6 +235,7 @@ async function measure(pagePath, { figures }) {
 
 const pages = walk(dist).filter((f) => f.endsWith('.html') && !f.endsWith('404.html'))
   .map((f) => '/' + relative(dist, f).replace(/\\/g, '/').replace(/(^|\/)index\.html$/, '$1').replace(/\.html$/, '')).sort()
+  .filter((p) => !pageFilter || pageFilter.test(p))
 // Figures render on the client, so a page's figures are found by loading it: every page is visited
 // and scrolled figure by figure.
 const detailed = pages
@@ -198,9 +247,9 @@ const table = []
 for (const p of detailed) {
   const r = await measure(p, { figures: true })
   const cls = r.cls.toFixed(3)
-  if (!r.rows.length) table.push([p, '—', '—', kb(r.bytesBefore), kb(r.bytesAfter), '—', r.dups.length, r.external.length, cls])
+  if (!r.rows.length) table.push([p, '—', '—', '—', kb(r.bytesBefore), kb(r.bytesAfter), '—', r.dups.length, r.external.length, cls])
   for (const [i, f] of r.rows.entries()) {
-    table.push([i ? '' : p, f.id, f.ms, i ? '' : kb(r.bytesBefore), i ? '' : kb(r.bytesAfter), kb(f.figBytes), i ? '' : r.dups.length, i ? '' : r.external.length, i ? '' : cls])
+    table.push([i ? '' : p, f.id, f.ms, f.settled, i ? '' : kb(r.bytesBefore), i ? '' : kb(r.bytesAfter), kb(f.figBytes), i ? '' : r.dups.length, i ? '' : r.external.length, i ? '' : cls])
   }
   r.detail = r; table.push({ detail: r })
 }
@@ -210,9 +259,10 @@ out(`# throttle (CDP Network.emulateNetworkConditions): latency 20 ms, down 50 M
 out(`# server: 127.0.0.1 static, gzip -9 for text types (html js mjs css json svg txt), binaries raw (wasm, png, dcm, nii.gz); viewport 1280×900`)
 out(`# first picture = figure root [data-testid$="-demo"] scrolled into view; ms from entering the viewport (IntersectionObserver) to data-state 'ready' (MutationObserver); timeout 60 s`)
 out(`# bytes at load = encodedDataLength after load + 1 s network quiet; bytes before interaction = after scrolling to every figure in turn, waiting for each, and 1 s quiet (no clicks); figure bytes = transferred while waiting for that figure`)
+out(`# settled = ms from entering the viewport to the figure's last change to 'ready' during the visit (after the work that follows the first picture, e.g. a first N4 run, while the reader scrolls on); '(running)' = still working, '(partial)' = first picture only (e.g. a first run paused off-screen) when the visit ended`)
 out(`# CLS = sum of layout-shift entries without recent input over the whole visit`)
 out()
-const head = ['page', 'figure', 'first picture ms', 'bytes at load', 'bytes before interaction', 'figure bytes', 'duplicate fetches', 'other hosts', 'CLS']
+const head = ['page', 'figure', 'first picture ms', 'settled ms', 'bytes at load', 'bytes before interaction', 'figure bytes', 'duplicate fetches', 'other hosts', 'CLS']
 const body = table.filter((r) => Array.isArray(r))
 const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)))
 const fmt = (r) => r.map((c, i) => String(c).padEnd(w[i])).join(' | ')

@@ -1562,7 +1562,22 @@ export async function writeFigureCopy(seriesDir: string, outFile: string): Promi
     metadata: new Map(),
   }
   writeFileSync(outFile, new Uint8Array(writeNifti(image, { description: 'Synthetic thorax CT phantom (not a patient), 2x2 mean' })))
+  // The middle axial slice alone (~75 kB): a figure shows it at once while the volume downloads.
+  const k = nz >> 1
+  const middle: Image = {
+    ...image,
+    name: `${image.name}, slice ${k} only`,
+    size: [mx, my, 1],
+    origin: [0, 1, 2].map((r) => origin[r]! + k * full.spacing[2]! * d[r * 3 + 2]!),
+    data: out.slice(k * mx * my, (k + 1) * mx * my),
+  }
+  writeFileSync(middleSliceFile(outFile), new Uint8Array(writeNifti(middle, { description: `Synthetic thorax CT phantom, 2x2 mean, slice ${k}` })))
   return image
+}
+
+/** The figure copy's middle-slice file: `thorax-1.4mm.nii.gz` → `thorax-1.4mm-middle.nii.gz`. */
+export function middleSliceFile(figureCopy: string): string {
+  return figureCopy.replace(/\.nii\.gz$/, '-middle.nii.gz')
 }
 
 /**
@@ -1604,7 +1619,7 @@ async function cli(argv: string[]): Promise<void> {
     .digest('hex')
   const marker = join(outDir, '.generator-sha256')
   if (ifStale && existsSync(marker) && readFileSync(marker, 'utf8').trim() === sourceHash &&
-      [...Array.from({ length: NZ }, (_, a) => sliceFile(a)), FIGURE_COPY].every((f) => existsSync(join(outDir, f)))) {
+      [...Array.from({ length: NZ }, (_, a) => sliceFile(a)), FIGURE_COPY, middleSliceFile(FIGURE_COPY)].every((f) => existsSync(join(outDir, f)))) {
     console.log(`${outDir} is up to date`)
     return
   }

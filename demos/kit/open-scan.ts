@@ -132,12 +132,27 @@ export interface ScanSample {
   ct?: boolean
   /** A single DICOM file of the sample for the header table (fetched only when opened). */
   headerFile?: string
+  /** A small NIfTI of the volume's middle axial slice (same grid), shown while the volume downloads. */
+  preview?: string
+}
+
+export interface OpenSampleOptions extends OpenScanOptions {
+  /** Called with the sample's middle-slice preview (when it has one) before the volume is read. */
+  onPreview?: (scan: OpenedScan) => void
 }
 
 /** Fetches (once per visit, through the sample cache) and reads a sample in the worker. */
-export async function openSample(sample: ScanSample, options: OpenScanOptions = {}): Promise<OpenedScan> {
-  const { signal, onProgress } = options
+export async function openSample(sample: ScanSample, options: OpenSampleOptions = {}): Promise<OpenedScan> {
+  const { signal, onProgress, onPreview } = options
   const { runInWorker } = siteWorker()
+  if (sample.preview && onPreview) {
+    // First the one slice (tens of kB), then the volume (it does not share the line with the
+    // slice; its download starts while the slice is read, and is shared with the call below).
+    const bytes = await loadSample(sample.preview, { signal })
+    if (sample.file) loadSample(sample.file, { signal }).catch(() => {})
+    const image = await runInWorker('readNifti', [bytes, { name: sample.preview }], { signal, transfer: true })
+    onPreview({ ...describe(image, sample.label, null, []), ct: sample.ct ?? false })
+  }
   const mb = (n: number) => (n / 1e6).toFixed(1)
   const bytesProgress = (r: number, t: number | undefined) => onProgress?.(t ? 0.6 * (r / t) : 0, `Downloading ${mb(r)}${t ? ` of ${mb(t)}` : ''} MB…`)
   if (sample.manifest) {
@@ -166,6 +181,7 @@ export const CT_SCAN_SAMPLES: ScanSample[] = [
     label: 'Thorax phantom (synthetic), NIfTI, 256², 5.2 MB',
     note: 'A generated phantom, not a patient (real multi-slice CT that may be redistributed is not available to this project): tissues carry textbook Hounsfield values. This figure copy averages 2×2 pixels of the 512² DICOM series (1.4 mm pixels) and is one 5.2 MB file.',
     file: '/data/ct-thorax-phantom/thorax-1.4mm.nii.gz',
+    preview: '/data/ct-thorax-phantom/thorax-1.4mm-middle.nii.gz',
     ct: true,
     headerFile: '/data/ct-thorax-phantom/slice-036.dcm',
   },

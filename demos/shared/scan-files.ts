@@ -82,3 +82,12 @@ export async function readScanFiles(files: File[], options: ReadScanOptions = {}
   })
   return { image, label: `${dicom.length} DICOM file(s) you opened`, firstDicom: dicom[0] ?? null }
 }
+
+/** Hands bytes to the browser as a download named `name` (nothing leaves the machine). */
+export function saveBytes(bytes: BlobPart, name: string, type = 'application/gzip'): void {
+  const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(new Blob([bytes], { type })), download: name })
+  document.body.append(a) // a detached link does not download in every browser
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000) // after the browser has taken the file
+}

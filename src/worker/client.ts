@@ -1,12 +1,18 @@
 /**
  * `runInWorker(op, args, { onProgress, signal })`: what the demos call to run a library
- * operation in the library's Web Worker. Results come back with their pixel buffers
- * transferred (no copy). Inputs are copied unless `transfer: true` (then the caller's buffers
- * are moved to the worker and become unusable on the page).
+ * operation in a Web Worker. Results come back with their pixel buffers transferred (no copy).
+ * Inputs are copied unless `transfer: true` (then the caller's buffers are moved to the worker
+ * and become unusable on the page).
  *
- * Cancel: aborting `signal` rejects the promise with an AbortError at once and terminates the
- * worker (a long synchronous filter cannot be interrupted otherwise); the next call starts a
- * fresh worker. Other calls running in the same worker are rejected too, with a message saying so.
+ * The workers are a small pool (default min(4, max(2, navigator.hardwareConcurrency))), created
+ * on demand: a job goes to an idle worker, or to a new one while the pool is not full, or waits
+ * in a first-in first-out queue. One job runs in a worker at a time, so a long N4 run in one
+ * figure does not make another figure wait (while a worker is free).
+ *
+ * Cancel: aborting a job's `signal` rejects that job with an AbortError at once. A queued job is
+ * just removed; a running one has its worker terminated (a long synchronous filter cannot be
+ * interrupted otherwise), and a fresh worker is created when a job needs one. Other jobs are
+ * not affected. A worker that crashes fails only the job it was running.
  */
 import type { OperationName, Operations } from './operations'
 import { collectTransferables, type WorkerResponse } from './protocol'
@@ -19,7 +25,7 @@ export interface RunInWorkerOptions {
 }
 
 export interface WorkerSetup {
-  /** Creates the worker; default: the module worker bundled from ./worker.ts. */
+  /** Creates a worker; default: the module worker bundled from ./worker.ts. */
   create?: () => Worker
   /** Where itk-wasm pipelines are served (the site copies them to /itk/pipelines). */
   pipelinesBaseUrl?: string
@@ -27,23 +33,49 @@ export interface WorkerSetup {
   pipelineWorkerUrl?: string
   /** Where this project's own pipelines are served (public/pipelines: ITK's N4 in WebAssembly). */
   ownPipelinesBaseUrl?: string
+  /** Most workers alive at once. Default min(4, max(2, navigator.hardwareConcurrency)). */
+  poolSize?: number
 }
 
-interface Pending {
+interface Job {
+  id: number
+  op: string
+  args: unknown[]
+  transfer: Transferable[]
   resolve: (v: unknown) => void
   reject: (e: unknown) => void
   onProgress?: (fraction: number, message?: string) => void
+  /** The worker running the job; null while queued. */
+  slot: Slot | null
+}
+
+interface Slot {
+  worker: Worker
+  job: Job | null
 }
 
 let setup: WorkerSetup = {}
-let worker: Worker | null = null
 let nextId = 1
-const pending = new Map<number, Pending>()
+const slots: Slot[] = []
+const queue: Job[] = []
 
-/** Sets how the worker is created and where it finds itk-wasm's files. Call once at start-up. */
+function defaultPoolSize(): number {
+  const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 2
+  return Math.min(4, Math.max(2, cores))
+}
+
+function poolSize(): number {
+  const n = setup.poolSize ?? defaultPoolSize()
+  return Math.max(1, Math.floor(n))
+}
+
+/**
+ * Sets how workers are created and where they find itk-wasm's files. Call once at start-up;
+ * calling it again terminates the workers alive (their jobs are rejected).
+ */
 export function configureWorker(options: WorkerSetup): void {
   setup = { ...setup, ...options }
-  if (worker) terminateWorker('Worker reconfigured')
+  if (slots.length > 0) terminateWorker('Worker reconfigured')
 }
 
 function abortError(message: string): Error {
@@ -52,51 +84,81 @@ function abortError(message: string): Error {
   return e
 }
 
-/** Terminates the worker; every running call is rejected with an AbortError. */
+/** Terminates every worker; every running and queued job is rejected with an AbortError. */
 export function terminateWorker(reason = 'Cancelled'): void {
-  worker?.terminate()
-  worker = null
-  for (const [, p] of pending) p.reject(abortError(reason))
-  pending.clear()
+  const jobs = [...slots.map((s) => s.job).filter((j): j is Job => j !== null), ...queue]
+  for (const s of slots) s.worker.terminate()
+  slots.length = 0
+  queue.length = 0
+  for (const j of jobs) j.reject(abortError(reason))
 }
 
-function getWorker(): Worker {
-  if (worker) return worker
+/** How many workers are alive and how many jobs wait (for tests and diagnostics). */
+export function workerPoolStatus(): { workers: number; busy: number; queued: number } {
+  return { workers: slots.length, busy: slots.filter((s) => s.job).length, queued: queue.length }
+}
+
+function removeSlot(slot: Slot): void {
+  const i = slots.indexOf(slot)
+  if (i >= 0) slots.splice(i, 1)
+  slot.worker.terminate()
+}
+
+function createSlot(): Slot {
   const w = setup.create ? setup.create() : new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })
+  const slot: Slot = { worker: w, job: null }
   w.onmessage = (event: MessageEvent<WorkerResponse>) => {
     const msg = event.data
-    const p = pending.get(msg.id)
-    if (!p) return
+    const job = slot.job
+    if (!job || job.id !== msg.id) return // e.g. the __configure reply
     if (msg.type === 'progress') {
-      p.onProgress?.(msg.fraction, msg.message)
-    } else if (msg.type === 'result') {
-      pending.delete(msg.id)
-      p.resolve(msg.value)
+      job.onProgress?.(msg.fraction, msg.message)
+      return
+    }
+    slot.job = null
+    if (msg.type === 'result') {
+      job.resolve(msg.value)
     } else {
-      pending.delete(msg.id)
       const err = new Error(msg.error.message) as Error & { code?: string }
       err.name = msg.error.name
       if (msg.error.code) err.code = msg.error.code
-      p.reject(err)
+      job.reject(err)
     }
+    dispatch()
   }
   w.onerror = (event: ErrorEvent) => {
-    const message = `The processing worker crashed: ${event.message || 'unknown error'}`
-    worker = null
-    for (const [, p] of pending) p.reject(new Error(message))
-    pending.clear()
+    event.preventDefault?.()
+    const job = slot.job
+    slot.job = null
+    removeSlot(slot)
+    job?.reject(new Error(`The processing worker crashed: ${event.message || 'unknown error'}`))
+    dispatch()
   }
-  worker = w
+  slots.push(slot)
   if (setup.pipelinesBaseUrl && setup.pipelineWorkerUrl) {
-    const id = nextId++
     const { pipelinesBaseUrl, pipelineWorkerUrl, ownPipelinesBaseUrl } = setup
     // Fire and forget: messages are handled in order, so it runs before any operation.
-    w.postMessage({ id, op: '__configure', args: [{ pipelinesBaseUrl, pipelineWorkerUrl, ownPipelinesBaseUrl }] })
+    w.postMessage({ id: nextId++, op: '__configure', args: [{ pipelinesBaseUrl, pipelineWorkerUrl, ownPipelinesBaseUrl }] })
   }
-  return w
+  return slot
 }
 
-/** Runs library operation `op` with `args` in the worker. */
+/** Starts queued jobs on idle workers, creating workers up to the pool size. */
+function dispatch(): void {
+  while (queue.length > 0) {
+    let slot = slots.find((s) => s.job === null)
+    if (!slot) {
+      if (slots.length >= poolSize()) return
+      slot = createSlot()
+    }
+    const job = queue.shift()!
+    job.slot = slot
+    slot.job = job
+    slot.worker.postMessage({ id: job.id, op: job.op, args: job.args }, job.transfer)
+  }
+}
+
+/** Runs library operation `op` with `args` in a worker of the pool. */
 export function runInWorker<K extends OperationName>(
   op: K,
   args: Parameters<Operations[K]>,
@@ -104,12 +166,12 @@ export function runInWorker<K extends OperationName>(
 ): Promise<Awaited<ReturnType<Operations[K]>>> {
   const { signal, onProgress, transfer = false } = options
   if (signal?.aborted) return Promise.reject(abortError('Cancelled'))
-  const w = getWorker()
-  const id = nextId++
   return new Promise((resolve, reject) => {
-    const onAbort = () => terminateWorker('Cancelled')
-    signal?.addEventListener('abort', onAbort, { once: true })
-    pending.set(id, {
+    const job: Job = {
+      id: nextId++,
+      op,
+      args,
+      transfer: transfer ? collectTransferables(args) : [],
       resolve: (v) => {
         signal?.removeEventListener('abort', onAbort)
         resolve(v as Awaited<ReturnType<Operations[K]>>)
@@ -119,7 +181,30 @@ export function runInWorker<K extends OperationName>(
         reject(e)
       },
       onProgress,
-    })
-    w.postMessage({ id, op, args }, transfer ? collectTransferables(args) : [])
+      slot: null,
+    }
+    function onAbort(): void {
+      const queued = queue.indexOf(job)
+      if (queued >= 0) {
+        queue.splice(queued, 1)
+      } else if (job.slot && job.slot.job === job) {
+        job.slot.job = null
+        removeSlot(job.slot)
+      } else {
+        return // already settled
+      }
+      job.reject(abortError('Cancelled'))
+      dispatch()
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const idle = slots.some((s) => s.job === null) || slots.length < poolSize()
+    if (!idle && !transfer) {
+      // Waiting: copy the inputs now, as postMessage would have, so that the caller may change
+      // them meanwhile; the copy is then moved to the worker.
+      job.args = structuredClone(args) as unknown[]
+      job.transfer = collectTransferables(job.args)
+    }
+    queue.push(job)
+    dispatch()
   })
 }

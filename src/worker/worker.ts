@@ -1,5 +1,5 @@
 /**
- * The library's one Web Worker: runs any operation of `operations` by name, off the page's
+ * A library Web Worker (the client runs a pool of them, one job each): runs any operation of `operations` by name, off the page's
  * main thread, so the UI never freezes. Progress is posted at most every 50 ms (a new phase at once, see progress-throttle.ts); cancel is by
  * AbortSignal inside the operation (cooperative) and, from the client, by terminating the worker.
  */

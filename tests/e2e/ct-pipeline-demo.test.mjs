@@ -73,8 +73,11 @@ before(async () => {
   browser = await launchBrowser()
   ;({ page, context, log } = await openPage(browser, baseUrl))
   await openChapterFigure(page, baseUrl, 'ctp-demo')
-  // The figure reads the phantom and runs the pipeline once on its own.
+  // The figure reads the phantom and runs the pipeline once on its own: 'ready' comes with the
+  // input's first picture, the first run's result (and its clipping histogram) after it.
   assert.equal(await waitSettled(90_000), 'ready', await errorText())
+  await page.waitForFunction(() => document.querySelector('[data-testid="ctp-clipped"]') && document.querySelector('[data-testid="ctp-demo"]')?.getAttribute('data-state') !== 'running', null, { timeout: 90_000 })
+  assert.equal(await waitSettled(), 'ready', await errorText())
 })
 after(async () => {
   await context?.close()

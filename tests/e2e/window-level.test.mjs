@@ -27,7 +27,8 @@ const dataFile = (name) => fileURLToPath(new URL(`../../public/data/${name}`, im
 async function waitReady(timeout = 90_000) {
   await page.waitForFunction(() => {
     const el = document.querySelector('[data-testid="wl-demo"]')
-    return el && !['loading', 'running'].includes(el.getAttribute('data-state'))
+    // data-partial: only the sample's middle slice is shown yet (the first picture); wait for the volume.
+    return el && !['loading', 'running'].includes(el.getAttribute('data-state')) && el.getAttribute('data-partial') !== 'true'
   }, null, { timeout })
   const state = await demo().getAttribute('data-state')
   if (state !== 'ready') {
@@ -164,7 +165,7 @@ describe('5.1 window/level viewer: the default sample and a reader\'s page', () 
     try {
       const p = await phone.newPage()
       await openChapterFigure(p, baseUrl, 'wl-demo')
-      await p.waitForFunction(() => document.querySelector('[data-testid="wl-demo"]')?.getAttribute('data-state') === 'ready', null, { timeout: 90_000 })
+      await p.waitForFunction(() => document.querySelector('[data-testid="wl-demo"]')?.getAttribute('data-state') === 'ready' && document.querySelector('[data-testid="wl-demo"]')?.getAttribute('data-partial') !== 'true', null, { timeout: 90_000 })
       const wide = await p.evaluate(() => [...document.querySelectorAll('[data-testid="wl-demo"] *')].filter((e) => e.getBoundingClientRect().right > 390.5 && !e.closest('.sv-stage')).map((e) => e.className || e.tagName))
       assert.deepEqual(wide, [])
       const canvas = p.locator('[data-testid="wl-canvas"]')
