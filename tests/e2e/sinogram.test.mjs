@@ -101,6 +101,18 @@ describe('3.1 lab: the cut-off', () => {
     assert.equal((await numbers()).fbp, full)
   })
 
+  it("opens the reader's own scan (CT_small.dcm): its slice becomes the object, each view sums to it", async () => {
+    const { fileURLToPath } = await import('node:url')
+    await page.locator('[data-testid="figure-file-input"]').setInputFiles(fileURLToPath(new URL('../../public/data/CT_small.dcm', import.meta.url)))
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-state') !== 'ready', ID, { timeout: 10_000 }).catch(() => {})
+    await waitFigureReady(page, ID, 120_000)
+    assert.equal(await page.locator('[data-testid="sino-object"]').inputValue(), 'yours')
+    assert.deepEqual(await canvasSize('sino-canvas-object'), [256, 256])
+    const n = await numbers()
+    assert.ok(n.object > 0)
+    assert.ok(Math.abs(n.view - n.object) < 1e-3 * n.object, `view sum ${n.view} vs object sum ${n.object}`)
+  })
+
   it('logs no console error and fetches nothing from another host', () => {
     assert.deepEqual(log.external, [])
     assert.deepEqual(log.pageErrors, [])
