@@ -43,6 +43,8 @@ describe('3.1 sinogram / FBP lab', () => {
     assert.ok(Math.abs(n.view - n.object) < 1e-3 * n.object, `view sum ${n.view} vs object sum ${n.object}`)
     assert.ok(Math.abs(n.object - analyticMass(256)) < 5e-3 * analyticMass(256), `object mass ${n.object} vs analytic ${analyticMass(256)}`)
     assert.ok(n.fbp > 0 && n.fbp < 0.1, `FBP RMSE ${n.fbp}`)
+    const ssim = Number(await page.locator('[data-testid="sino-ssim-fbp"]').getAttribute('data-value'))
+    assert.ok(ssim > 0 && ssim <= 1, `SSIM ${ssim}`)
     assert.ok(n.bp > 100 * n.fbp, `plain back-projection RMSE ${n.bp} is far off`)
     assert.ok(await page.locator('[data-testid="sino-plot"] .main-svg').count() > 0, 'filter plot drawn')
   })
@@ -53,6 +55,7 @@ describe('3.1 sinogram / FBP lab', () => {
     assert.deepEqual(await canvasSize('sino-canvas-sinogram'), [256, 16])
     const sparse = (await numbers()).fbp
     assert.ok(sparse > 2 * dense, `16 views ${sparse} vs 180 views ${dense}`)
+    assert.ok(Number(await page.locator('[data-testid="sino-ssim-fbp"]').getAttribute('data-value')) < 0.99, 'SSIM below 1 with streaks')
     await setControl(page, ID, 'sino-filter', 'hann')
     const hann = (await numbers()).fbp
     assert.ok(hann < sparse, `Hann ${hann} vs ramp ${sparse} at 16 views`)
