@@ -2,7 +2,8 @@
  * Drawing for the sinogram figure (3.1): images in a fixed grey window, the object of the
  * thorax slice as relative attenuation, and the FBP filters' frequency responses as traces.
  */
-import { pixelData, extractSlice, makeImage, type Image } from '../../src/image'
+import { pixelData, extractSlice, indexToPhysicalPoint, makeImage, type Image } from '../../src/image'
+import { resample } from '../../src/spatial/index'
 import { FBP_FILTERS, fbpFilterResponse, fbpPaddedSize, reconstructionCircle, type FbpFilter } from '../../src/recon/index'
 import { greyWord, paintCanvas, toByte } from './canvas'
 
@@ -58,4 +59,34 @@ export function filterTraces(bins: number, chosen: FbpFilter, cutoff = 1): unkno
       line: { width: name === chosen ? 3.5 : 1.2 }, opacity: name === chosen || chosen === null ? 1 : 0.55,
     }
   })
+}
+
+/**
+ * The reader's scan as a 256 × 256 object: its middle slice (2D images as they are), the largest
+ * centred square field of view resampled by the library's `resample` (linear), as attenuation
+ * relative to water when the values are HU (max(HU + 1000, 0) / 1000), else scaled to 0–1 by
+ * its minimum and maximum; zero outside the scan circle.
+ */
+export function readerObject(image: Image, ct: boolean, size = 256): Image {
+  const slice = image.imageType.dimension === 3 ? extractSlice(image, Math.floor(image.size[2] / 2)) : image
+  const [nx, ny] = slice.size
+  const [sx, sy] = slice.spacing
+  const side = Math.min(nx * sx, ny * sy)
+  const step = side / size
+  const centre = indexToPhysicalPoint(slice, [(nx - 1) / 2, (ny - 1) / 2])
+  const d = slice.direction
+  const back = (step * (size - 1)) / 2
+  const origin = [centre[0] - back * ((d[0] as number) + (d[1] as number)), centre[1] - back * ((d[2] as number) + (d[3] as number))]
+  const square = resample(slice, { size: [size, size], spacing: [step, step], origin, direction: Array.from(d as ArrayLike<number>), interpolator: 'linear', outputComponentType: 'float64' })
+  const v = pixelData(square)
+  let lo = Infinity
+  let hi = -Infinity
+  for (let i = 0; i < v.length; i++) {
+    lo = Math.min(lo, v[i])
+    hi = Math.max(hi, v[i])
+  }
+  const circle = reconstructionCircle(size)
+  const data = new Float64Array(size * size)
+  for (let i = 0; i < data.length; i++) data[i] = circle[i] * (ct ? Math.max(v[i] + 1000, 0) / 1000 : (v[i] - lo) / (hi - lo || 1))
+  return makeImage([size, size], { data, name: `your scan, ${ct ? 'μ/μ_water' : 'scaled 0–1'}`, spacing: [step, step] })
 }

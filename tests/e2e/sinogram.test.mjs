@@ -43,6 +43,8 @@ describe('3.1 sinogram / FBP lab', () => {
     assert.ok(Math.abs(n.view - n.object) < 1e-3 * n.object, `view sum ${n.view} vs object sum ${n.object}`)
     assert.ok(Math.abs(n.object - analyticMass(256)) < 5e-3 * analyticMass(256), `object mass ${n.object} vs analytic ${analyticMass(256)}`)
     assert.ok(n.fbp > 0 && n.fbp < 0.1, `FBP RMSE ${n.fbp}`)
+    const ssim = Number(await page.locator('[data-testid="sino-ssim-fbp"]').getAttribute('data-value'))
+    assert.ok(ssim > 0 && ssim <= 1, `SSIM ${ssim}`)
     assert.ok(n.bp > 100 * n.fbp, `plain back-projection RMSE ${n.bp} is far off`)
     assert.ok(await page.locator('[data-testid="sino-plot"] .main-svg').count() > 0, 'filter plot drawn')
   })
@@ -53,6 +55,7 @@ describe('3.1 sinogram / FBP lab', () => {
     assert.deepEqual(await canvasSize('sino-canvas-sinogram'), [256, 16])
     const sparse = (await numbers()).fbp
     assert.ok(sparse > 2 * dense, `16 views ${sparse} vs 180 views ${dense}`)
+    assert.ok(Number(await page.locator('[data-testid="sino-ssim-fbp"]').getAttribute('data-value')) < 0.99, 'SSIM below 1 with streaks')
     await setControl(page, ID, 'sino-filter', 'hann')
     const hann = (await numbers()).fbp
     assert.ok(hann < sparse, `Hann ${hann} vs ramp ${sparse} at 16 views`)
@@ -99,6 +102,18 @@ describe('3.1 lab: the cut-off', () => {
     assert.ok(low > full, `cut-off 0.3: ${low} vs ${full} (the clean phantom loses its edges)`)
     await setControl(page, ID, 'sino-cutoff', 1)
     assert.equal((await numbers()).fbp, full)
+  })
+
+  it("opens the reader's own scan (CT_small.dcm): its slice becomes the object, each view sums to it", async () => {
+    const { fileURLToPath } = await import('node:url')
+    await page.locator('[data-testid="figure-file-input"]').setInputFiles(fileURLToPath(new URL('../../public/data/CT_small.dcm', import.meta.url)))
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-state') !== 'ready', ID, { timeout: 10_000 }).catch(() => {})
+    await waitFigureReady(page, ID, 120_000)
+    assert.equal(await page.locator('[data-testid="sino-object"]').inputValue(), 'yours')
+    assert.deepEqual(await canvasSize('sino-canvas-object'), [256, 256])
+    const n = await numbers()
+    assert.ok(n.object > 0)
+    assert.ok(Math.abs(n.view - n.object) < 1e-3 * n.object, `view sum ${n.view} vs object sum ${n.object}`)
   })
 
   it('logs no console error and fetches nothing from another host', () => {
