@@ -73,6 +73,8 @@ export interface XrayAcquisitionResult {
   scatterToPrimary: number
   /** Geometric unsharpness at the detector, f · (M − 1), mm. */
   unsharpnessMm: number
+  /** The log image's reference counts N0 · Tp (the open field behind the grid). */
+  referenceCounts: number
 }
 
 function option(ok: boolean, message: string): void {
@@ -146,7 +148,7 @@ export function simulateXrayAcquisition(lineIntegrals: Image, options: XrayAcqui
     // A pixel that caught no photon: the log of half a count, as detectors' offset handling does in effect.
     G[i] = -Math.log(Math.max(d, 0.5) / reference)
   }
-  return { primary, scatter, detected, logImage, scatterToPrimary: sumP > 0 ? sumS / sumP : 0, unsharpnessMm }
+  return { primary, scatter, detected, logImage, scatterToPrimary: sumP > 0 ? sumS / sumP : 0, unsharpnessMm, referenceCounts: reference }
 }
 
 /**
@@ -157,4 +159,30 @@ export function contrastToNoise(image: Image, region: PixelRectangle, background
   const a = rectangleStatistics(image, region)
   const b = rectangleStatistics(image, background)
   return b.sd > 0 ? Math.abs(a.mean - b.mean) / b.sd : Infinity
+}
+
+/**
+ * The CNR a lesion has against quantum noise, separating the two things a single noisy image
+ * mixes: contrast from the expected (noise-free) log image, |E(A) − E(B)|, and noise from the SD of
+ * this acquisition's noise (log image minus its expectation) in the background region B. In an
+ * anatomical background (ribs, vessels) the plain image SD would measure anatomy, not dose.
+ */
+export function quantumContrastToNoise(result: XrayAcquisitionResult, region: PixelRectangle, background: PixelRectangle): number {
+  const { primary, scatter, logImage } = result
+  const P = primary.data as Float32Array
+  const S = scatter.data as Float32Array
+  const G = logImage.data as Float32Array
+  // The log image's reference: −ln(x / ref) = G, so ref follows from any pixel with counts.
+  const expected = makeImage(primary.size, { spacing: primary.spacing, componentType: 'float32' })
+  const noise = makeImage(primary.size, { spacing: primary.spacing, componentType: 'float32' })
+  const E = expected.data as Float32Array
+  const N = noise.data as Float32Array
+  const reference = result.referenceCounts
+  for (let i = 0; i < E.length; i++) {
+    E[i] = -Math.log(Math.max(P[i] + S[i], 0.5) / reference)
+    N[i] = G[i] - E[i]
+  }
+  const contrast = Math.abs(rectangleStatistics(expected, region).mean - rectangleStatistics(expected, background).mean)
+  const sd = rectangleStatistics(noise, background).sd
+  return sd > 0 ? contrast / sd : Infinity
 }

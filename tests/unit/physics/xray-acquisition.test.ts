@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { XrayAcquisitionError, contrastToNoise, simulateXrayAcquisition, type XrayAcquisitionOptions } from '../../../src/physics'
+import { XrayAcquisitionError, contrastToNoise, quantumContrastToNoise, simulateXrayAcquisition, type XrayAcquisitionOptions } from '../../../src/physics'
 import { makeImage } from '../../../src/image'
 
 const ref = JSON.parse(readFileSync(join(__dirname, '../../reference/physics/xray-acquisition.json'), 'utf8')) as {
@@ -68,5 +68,17 @@ describe('simulateXrayAcquisition physics', () => {
     expect(code(() => simulateXrayAcquisition(makeImage([2, 2, 2])))).toBe('BAD_IMAGE')
     expect(code(() => simulateXrayAcquisition(input(), { magnification: 0.5 }))).toBe('BAD_OPTION')
     expect(code(() => simulateXrayAcquisition(input(), { grid: { primaryTransmission: 0, scatterTransmission: 0.1 } }))).toBe('BAD_OPTION')
+  })
+})
+
+describe('quantumContrastToNoise', () => {
+  it('grows as the square root of the dose and falls with scatter', () => {
+    const L = input()
+    const q = (o: XrayAcquisitionOptions) => quantumContrastToNoise(simulateXrayAcquisition(L, { seed: 5, ...o }), [19, 7, 22, 10], [2, 2, 12, 22])
+    const low = q({ photonsPerPixel: 2000 })
+    const high = q({ photonsPerPixel: 200000 })
+    expect(high / low).toBeGreaterThan(7)
+    expect(high / low).toBeLessThan(14)
+    expect(q({ photonsPerPixel: 200000, scatterToPrimary: 3 })).toBeLessThan(0.5 * high)
   })
 })
