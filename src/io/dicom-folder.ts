@@ -14,6 +14,7 @@
  * same pixels); INCONSISTENT_SERIES (a slice whose size, pixel spacing, orientation or pixel format
  * differs from the series majority).
  */
+import { checkCodestreams } from './dicom-codestream'
 import { DicomError, type DicomErrorCode } from './dicom-errors'
 import { NATIVE_TRANSFER_SYNTAXES, parseDicomBytes } from './dicom-parse'
 import { checkNativePixelFormat } from './dicom-pixels'
@@ -122,6 +123,7 @@ function imageProblem(f: FileInfo): DicomError | null {
     if (!NATIVE_TRANSFER_SYNTAXES.has(ts) && ts !== TS_RLE && !ITK_WASM_TRANSFER_SYNTAXES.has(ts)) {
       return new DicomError('UNSUPPORTED_TRANSFER_SYNTAX', `${f.parsed.name}: transfer syntax ${describeTransferSyntax(ts)} is not supported (neither the built-in decoder nor itk-wasm's GDCM reads it)`)
     }
+    if (ITK_WASM_TRANSFER_SYNTAXES.has(ts) && f.pixel.encapsulatedPixelData) checkCodestreams(f)
     if (itkWasmReason(f) === null) checkNativePixelFormat(f)
   } catch (e) {
     if (e instanceof DicomError) return e

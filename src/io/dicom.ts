@@ -13,7 +13,8 @@
  */
 import { allocateData, makeImage, type ComponentType, type Image, type Metadata, type TypedArray } from '../image'
 import { DicomError } from './dicom-errors'
-import { allocateVolume } from './dicom-allocate'
+import { allocateVolume, DICOM_MAX_BYTES } from './dicom-allocate'
+import { ITK_WASM_MAX_DECODED_BYTES } from './dicom-codestream'
 import { decodeWithItkWasm } from './dicom-itk-wasm'
 import { NATIVE_TRANSFER_SYNTAXES, parseDicomBytes, type ParsedDicom } from './dicom-parse'
 import { rewrapForDecoder } from './dicom-rewrap'
@@ -30,6 +31,8 @@ export { DICOM_MAX_SEQUENCE_DEPTH, DicomError, type DicomErrorCode } from './dic
 export type { DicomSkipCode, DicomSkippedFile } from './dicom-folder'
 export { transferSyntaxName } from './dicom-tags'
 export { readDicomHeader, type DicomTag } from './dicom-header'
+export { DICOM_MAX_BYTES } from './dicom-allocate'
+export { ITK_WASM_MAX_DECODED_BYTES } from './dicom-codestream'
 export { configureItkWasm, getItkWasmConfig, type ItkWasmConfig } from './itk-wasm-config'
 
 /** One input file: its bytes, or a File/Blob (a File's name is used in messages). */
@@ -49,6 +52,13 @@ export interface ReadDicomSeriesOptions {
    * against 1) it always throws. Default: 'exclude'.
    */
   inconsistentSlices?: 'exclude' | 'error'
+  /**
+   * Largest decoded volume in bytes, checked from the headers before anything is allocated or
+   * decoded (TOO_LARGE). Default: {@link DICOM_MAX_BYTES} (2 GiB − 1, also the ceiling) for the
+   * built-in decoder, {@link ITK_WASM_MAX_DECODED_BYTES} (512 MiB) for series decoded by itk-wasm's
+   * GDCM, whose peak memory is about twice the decoded size.
+   */
+  maxBytes?: number
   /** Called with the fraction done (0…1) while files are parsed and slices decoded. */
   onProgress?: (fraction: number, message?: string) => void
   /** Cancels the read between files/slices. */
@@ -607,6 +617,17 @@ export async function readDicomSeries(files: DicomInput[], options: ReadDicomSer
   const geo = computeGeometry(frames)
   const reason = series.map(itkWasmReason).find((r) => r !== null) ?? null
   const native = reason === null
+  // The decoded size from the headers, against the limit, before any decoder allocates (GDCM
+  // allocates by Rows×Columns×frames whatever the compressed stream holds).
+  const limit = Math.min(options.maxBytes ?? (native ? DICOM_MAX_BYTES : ITK_WASM_MAX_DECODED_BYTES), DICOM_MAX_BYTES)
+  const f0h = geo.sorted[0].file
+  const decodedBytes = f0h.rows * f0h.columns * f0h.samplesPerPixel * Math.max(1, f0h.bitsAllocated >> 3) * geo.sorted.length
+  if (decodedBytes > limit) {
+    throw new DicomError(
+      'TOO_LARGE',
+      `The series is too large to load: ${f0h.columns}×${f0h.rows}×${geo.sorted.length} at ${f0h.bitsAllocated} bits is ${(decodedBytes / 2 ** 20).toFixed(0)} MiB decoded, more than the ${(limit / 2 ** 20).toFixed(0)} MiB limit${native ? '' : ' for compressed data (itk-wasm)'}. Open fewer slices or a smaller series.`,
+    )
+  }
   options.signal?.throwIfAborted()
   let decodedData: { data: TypedArray; components: number }
   if (native) {
