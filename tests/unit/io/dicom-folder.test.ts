@@ -61,7 +61,7 @@ function cut(bytes: Uint8Array): Uint8Array {
 }
 
 function named(bytes: Uint8Array, name: string): File {
-  return new File([bytes], name)
+  return new File([bytes as Uint8Array<ArrayBuffer>], name)
 }
 
 /** Five good slices z = 0, 2.5, …, 10 of series 2.25.100. */
@@ -277,5 +277,20 @@ describe('a missing slice is reported as a gap', () => {
     expect(notes).not.toMatch(/Non-uniform slice spacing/)
     // No gap, no report.
     expect(dicomReadReport(await readDicomSeries(goodSeries())).sliceGaps).toEqual([])
+  })
+})
+
+describe('one file alone: the specific error', () => {
+  it('an image object without Pixel Data is NO_PIXEL_DATA; an RT Plan is NOT_AN_IMAGE', async () => {
+    const e = await errorOf(readDicomSeries([named(slice({ pixels: false }), 'ct-no-pixels.dcm')]))
+    expect(e.code).toBe('NO_PIXEL_DATA')
+    expect(e.message).toMatch(/^ct-no-pixels\.dcm is a CT Image Storage object but has no Pixel Data \(7FE0,0010\)/)
+    expect(e.message).not.toMatch(/not an image/)
+    // Unknown SOP class with Rows/Columns: still an image whose pixels are missing.
+    const u = await errorOf(readDicomSeries([named(slice({ pixels: false, sopClass: '1.2.3.4.5' }), 'unknown.dcm')]))
+    expect(u.code).toBe('NO_PIXEL_DATA')
+    expect(u.message).toMatch(/is a 4×4 image \(Columns×Rows\) but has no Pixel Data/)
+    const p = await errorOf(readDicomSeries([named(new Uint8Array(readFileSync(join(FILES, 'rtplan.dcm'))), 'plan.dcm')]))
+    expect(p.code).toBe('NOT_AN_IMAGE')
   })
 })
