@@ -371,6 +371,22 @@ function rescaleInto(src: ArrayLike<number>, out: Int16Array | Float32Array, off
   return [lo, hi]
 }
 
+/** A slice that failed to decode (e.g. a corrupt RLE fragment), so a folder read can leave it out and go on. */
+class SliceDecodeError extends Error {
+  constructor(readonly file: FileInfo, readonly error: DicomError) {
+    super(error.message)
+  }
+}
+
+function attributed<T>(file: FileInfo, decode: () => T): T {
+  try {
+    return decode()
+  } catch (e) {
+    if (e instanceof DicomError) throw new SliceDecodeError(file, e)
+    throw e
+  }
+}
+
 /** Decodes uncompressed frames into the output volume (int16 when exact, else float32). */
 function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, progress0: number): { data: TypedArray; components: number } {
   const file0 = sorted[0].file
@@ -387,7 +403,7 @@ function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, prog
     const data = allocateVolume(type, perFrame * nz, file0.rows, file0.columns, nz)
     for (let z = 0; z < nz; z++) {
       options.signal?.throwIfAborted()
-      decodeStoredFrame(sorted[z].file, sorted[z].frame, scratch)
+      attributed(sorted[z].file, () => decodeStoredFrame(sorted[z].file, sorted[z].frame, scratch))
       ;(data as Uint8Array).set(scratch, z * perFrame)
       options.onProgress?.(progress0 + ((1 - progress0) * (z + 1)) / nz, `decoded slice ${z + 1}/${nz}`)
     }
@@ -402,8 +418,11 @@ function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, prog
     for (let z = 0; z < nz; z++) {
       options.signal?.throwIfAborted()
       const s = sorted[z]
-      const view = storedFrameView(s.file, s.frame)
-      if (!view) decodeStoredFrame(s.file, s.frame, scratch)
+      const view = attributed(s.file, () => {
+        const v = storedFrameView(s.file, s.frame)
+        if (!v) decodeStoredFrame(s.file, s.frame, scratch)
+        return v
+      })
       const range = rescaleInto(view ?? scratch, data, z * perFrame, perFrame, s.slope, s.intercept)
       if (type === 'int16' && !fitsInt16(range[0], range[1])) {
         fits = false
@@ -611,10 +630,16 @@ export async function readDicomSeries(files: DicomInput[], options: ReadDicomSer
   const unique = dropDuplicatePositions(uid, majority.kept, normal)
   skipped.push(...unique.skipped)
   skipped.sort((a, b) => a.index - b.index)
-  const frames = unique.kept.flat()
-  const series = unique.kept.map((f) => f[0].file)
-  checkConsistent(frames)
-  const geo = computeGeometry(frames)
+  let kept = unique.kept
+  let series: FileInfo[] = []
+  let geo!: Geometry
+  const plan = () => {
+    const frames = kept.flat()
+    series = kept.map((f) => f[0].file)
+    checkConsistent(frames)
+    geo = computeGeometry(frames)
+  }
+  plan()
   const reason = series.map(itkWasmReason).find((r) => r !== null) ?? null
   const native = reason === null
   // The decoded size from the headers, against the limit, before any decoder allocates (GDCM
@@ -631,7 +656,22 @@ export async function readDicomSeries(files: DicomInput[], options: ReadDicomSer
   options.signal?.throwIfAborted()
   let decodedData: { data: TypedArray; components: number }
   if (native) {
-    decodedData = decodeNative(geo.sorted, options, 0.3)
+    // A slice whose pixel data only fails when decoded (a corrupt RLE segment) is left out and
+    // reported, and the rest decoded again, as long as another slice remains.
+    for (;;) {
+      try {
+        decodedData = decodeNative(geo.sorted, options, 0.3)
+        break
+      } catch (e) {
+        if (!(e instanceof SliceDecodeError)) throw e
+        if (kept.length < 2) throw e.error
+        const bad = e.file
+        skipped.push({ index: bad.index, name: bad.parsed.name, code: e.error.code, message: e.error.message })
+        skipped.sort((a, b) => a.index - b.index)
+        kept = kept.filter((f) => f[0].file !== bad)
+        plan()
+      }
+    }
   } else {
     options.onProgress?.(0.3, `decoding ${reason.what} with itk-wasm`)
     decodedData = await decodeCompressed(geo.sorted, options, reason)
