@@ -3,6 +3,8 @@ import { LibraryError } from '../errors'
 export type DicomErrorCode =
   /** No input files were given. */
   | 'EMPTY_INPUT'
+  /** An input's bytes could not be obtained: a File the browser cannot read, or not an ArrayBuffer/Uint8Array/Blob. */
+  | 'READ_FAILED'
   /** The bytes are not a DICOM file (no DICM prefix and not parseable as a bare data set). */
   | 'NOT_DICOM'
   /** The file ends before an element (usually Pixel Data) is complete. */

@@ -39,6 +39,8 @@ export interface DicomSkippedFile {
 export interface LoadedFile {
   name: string
   bytes: Uint8Array
+  /** Set when the input's bytes could not be obtained (READ_FAILED). */
+  error?: DicomError
 }
 
 /** One series of a folder. */
@@ -152,6 +154,11 @@ export function surveyLoaded(loaded: LoadedFile[], onFile?: (done: number, total
   for (let i = 0; i < loaded.length; i++) {
     signal?.throwIfAborted()
     let info: FileInfo
+    const readError = loaded[i].error
+    if (readError) {
+      skip(i, readError.code, readError.message, readError)
+      continue
+    }
     try {
       info = readFileInfo(parseDicomBytes(loaded[i].bytes, loaded[i].name), i)
     } catch (e) {

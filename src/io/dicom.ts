@@ -102,12 +102,21 @@ async function loadInputs(files: DicomInput[], signal?: AbortSignal): Promise<Lo
   for (let i = 0; i < files.length; i++) {
     signal?.throwIfAborted()
     const f = files[i]
-    let bytes: Uint8Array
+    const name = inputName(f, i)
+    // An input that is not bytes, or a File the browser cannot read (removed, no permission), is
+    // one bad file of the folder: reported as READ_FAILED, not thrown.
+    let bytes = new Uint8Array(0)
+    let error: DicomError | undefined
     if (f instanceof Uint8Array) bytes = f
     else if (f instanceof ArrayBuffer) bytes = new Uint8Array(f)
-    else if (f && typeof (f as Blob).arrayBuffer === 'function') bytes = new Uint8Array(await (f as Blob).arrayBuffer())
-    else throw new TypeError(`DICOM input ${i + 1} is neither an ArrayBuffer, a Uint8Array nor a Blob/File`)
-    out.push({ name: inputName(f, i), bytes })
+    else if (f && typeof (f as Blob).arrayBuffer === 'function') {
+      try {
+        bytes = new Uint8Array(await (f as Blob).arrayBuffer())
+      } catch (e) {
+        error = new DicomError('READ_FAILED', `${name} could not be read (${(e as Error)?.name ?? 'error'}: ${(e as Error)?.message ?? String(e)}); it may have been moved or deleted`)
+      }
+    } else error = new DicomError('READ_FAILED', `DICOM input ${i + 1} is neither an ArrayBuffer, a Uint8Array nor a Blob/File (it is ${f === null ? 'null' : typeof f})`)
+    out.push({ name, bytes, error })
   }
   return out
 }

@@ -339,3 +339,18 @@ describe('a slice that fails only when decoded', () => {
     expect(e.code).toBe('UNSUPPORTED_PIXEL_FORMAT')
   })
 })
+
+describe('inputs whose bytes cannot be had', () => {
+  it('a File that fails to read and a non-bytes input are READ_FAILED entries, not a thrown TypeError', async () => {
+    const gone = new File([new Uint8Array(10)], 'moved-away.dcm')
+    Object.defineProperty(gone, 'arrayBuffer', { value: () => Promise.reject(Object.assign(new Error('The file could not be read'), { name: 'NotReadableError' })) })
+    const files = [gone, 42 as unknown as DicomInput, ...goodSeries()]
+    const img = await readDicomSeries(files)
+    expect(img.size).toEqual([4, 4, 5])
+    expect(dicomReadReport(img).skipped.map((k) => [k.index, k.name, k.code])).toEqual([[0, 'moved-away.dcm', 'READ_FAILED'], [1, 'file #2', 'READ_FAILED']])
+    expect(dicomReadReport(img).skipped[0].message).toBe('moved-away.dcm could not be read (NotReadableError: The file could not be read); it may have been moved or deleted')
+    const e = await errorOf(readDicomSeries([42 as unknown as DicomInput]))
+    expect(e.code).toBe('READ_FAILED')
+    expect(e.message).toBe('DICOM input 1 is neither an ArrayBuffer, a Uint8Array nor a Blob/File (it is number)')
+  })
+})
