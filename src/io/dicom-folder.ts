@@ -127,11 +127,34 @@ function imageProblem(f: FileInfo): DicomError | null {
     }
     if (ITK_WASM_TRANSFER_SYNTAXES.has(ts) && f.pixel.encapsulatedPixelData) checkCodestreams(f)
     if (itkWasmReason(f) === null) checkNativePixelFormat(f)
+    else if (NATIVE_TRANSFER_SYNTAXES.has(ts)) checkNativeBytesForGdcm(f)
   } catch (e) {
     if (e instanceof DicomError) return e
     throw e
   }
   return null
+}
+
+/**
+ * Uncompressed pixel data that goes to GDCM (1-bit, YBR, PALETTE COLOR) must hold the bytes its
+ * header declares: GDCM allocates Rows × Columns × … and reads past what the file holds (a 20 KB
+ * YBR_FULL_422 file claiming 16000×16000 was "read" as a 16000×16000 image at 2.3 GB peak).
+ * Sizes as PS3.5 §8.1.1 (bit-packed 1-bit frames) and PS3.3 C.7.6.3.1.2 (4:2:2: two samples per pixel).
+ */
+function checkNativeBytesForGdcm(f: FileInfo): void {
+  const px = f.pixel!
+  const pixels = f.rows * f.columns * f.frames
+  const pi = f.photometricInterpretation
+  const need =
+    f.bitsAllocated === 1 ? Math.ceil((pixels * f.samplesPerPixel) / 8)
+      : pixels * (pi === 'YBR_FULL_422' || pi === 'YBR_PARTIAL_422' ? 2 : f.samplesPerPixel) * Math.max(1, f.bitsAllocated >> 3)
+  const have = Math.min(px.length, f.parsed.byteArray.length - px.dataOffset)
+  if (have < need) {
+    throw new DicomError(
+      'TRUNCATED',
+      `${f.parsed.name} is truncated: its Pixel Data (7FE0,0010) has ${have} bytes but ${f.columns}×${f.rows}${f.frames > 1 ? `×${f.frames} frames` : ''} ${pi} at ${f.bitsAllocated} bit(s) needs ${need} (${need - have} bytes missing)`,
+    )
+  }
 }
 
 /** Order of files that does not depend on the input order (name, then position as a last resort). */

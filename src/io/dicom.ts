@@ -659,7 +659,7 @@ export async function readDicomSeries(files: DicomInput[], options: ReadDicomSer
   if (decodedBytes > limit) {
     throw new DicomError(
       'TOO_LARGE',
-      `The series is too large to load: ${f0h.columns}×${f0h.rows}×${geo.sorted.length} at ${f0h.bitsAllocated} bits is ${(decodedBytes / 2 ** 20).toFixed(0)} MiB decoded, more than the ${(limit / 2 ** 20).toFixed(0)} MiB limit${native ? '' : ' for compressed data (itk-wasm)'}. Open fewer slices or a smaller series.`,
+      `The series is too large to load: ${f0h.columns}×${f0h.rows}×${geo.sorted.length} at ${f0h.bitsAllocated} bits is ${(decodedBytes / 2 ** 20).toFixed(0)} MiB decoded, more than the ${(limit / 2 ** 20).toFixed(0)} MiB limit${native ? '' : ' for data decoded by itk-wasm (GDCM)'}. Open fewer slices or a smaller series.`,
     )
   }
   options.signal?.throwIfAborted()

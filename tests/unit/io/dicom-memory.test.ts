@@ -35,6 +35,7 @@ function crafted(): { name: string; bytes: Uint8Array; code: string; message: Re
   const jls = new Uint8Array(readFileSync(join(FILES, 'MR_small_jpeg_ls_lossless.dcm')))
   const j2k = new Uint8Array(readFileSync(join(FILES, '693_J2KI.dcm')))
   const jpg = new Uint8Array(readFileSync(join(FILES, 'JPGExtended.dcm')))
+  const ybr = new Uint8Array(readFileSync(join(FILES, 'SC_ybr_full_422_uncompressed.dcm')))
   const rowsCols = (src: Uint8Array, n: number) => {
     const b = src.slice()
     setUS(b, 0x0028, 0x0010, n)
@@ -59,14 +60,17 @@ function crafted(): { name: string; bytes: Uint8Array; code: string; message: Re
   return [
     { name: 'jls-30000.dcm', bytes: rowsCols(jls, 30000), code: 'CORRUPT_PIXEL_DATA', message: /the JPEG-LS stream of its compressed frame holds a 64×64 image but Columns×Rows \(0028,0011\/0010\) say 30000×30000/ },
     { name: 'j2k-16000.dcm', bytes: rowsCols(j2k, 16000), code: 'CORRUPT_PIXEL_DATA', message: /the JPEG 2000 stream of its compressed frame holds a 512×512 image but Columns×Rows .* say 16000×16000/ },
-    { name: 'jls-both-30000.dcm', bytes: jlsBoth, code: 'TOO_LARGE', message: /30000×30000×1 at 16 bits is 1717 MiB decoded, more than the 512 MiB limit for compressed data/ },
+    { name: 'jls-both-30000.dcm', bytes: jlsBoth, code: 'TOO_LARGE', message: /30000×30000×1 at 16 bits is 1717 MiB decoded, more than the 512 MiB limit for data decoded by itk-wasm \(GDCM\)/ },
     { name: 'jpg-both-16000.dcm', bytes: jpgBoth, code: 'CORRUPT_PIXEL_DATA', message: /a Huffman-coded JPEG of 16000×16000×1 needs at least 1000000/ },
+    // Uncompressed YBR_FULL_422 goes to GDCM too: 20 000 pixel bytes for a 16000×16000 claim (main
+    // "read" it as a 16000×16000 image at 2 324 MB peak).
+    { name: 'ybr-16000.dcm', bytes: rowsCols(ybr, 16000), code: 'TRUNCATED', message: /has 20000 bytes but 16000×16000 YBR_FULL_422 at 8 bit\(s\) needs 512000000/ },
     { name: 'j2k-tiles.dcm', bytes: tiles, code: 'CORRUPT_PIXEL_DATA', message: /declares 262144 tiles in \d+ bytes/ },
   ]
 }
 
 describe('compressed DICOM claiming a huge image (bounded before GDCM)', () => {
-  it('5 crafted files: specific codes, and the child\'s peak resident memory stays under 400 MB', () => {
+  it('6 crafted files: specific codes, and the child\'s peak resident memory stays under 400 MB', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mip-memory-'))
     try {
       const cases = crafted()
