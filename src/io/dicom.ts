@@ -16,7 +16,7 @@ import { DicomError } from './dicom-errors'
 import { allocateVolume, DICOM_MAX_BYTES } from './dicom-allocate'
 import { ITK_WASM_MAX_DECODED_BYTES } from './dicom-codestream'
 import { decodeWithItkWasm } from './dicom-itk-wasm'
-import { NATIVE_TRANSFER_SYNTAXES, parseDicomBytes, type ParsedDicom } from './dicom-parse'
+import type { ParsedDicom } from './dicom-parse'
 import { rewrapForDecoder } from './dicom-rewrap'
 import { TS_RLE } from './dicom-rle'
 import { checkNativePixelFormat, decodeStoredFrame, storedFrameView } from './dicom-pixels'
@@ -105,7 +105,7 @@ async function loadInputs(files: DicomInput[], signal?: AbortSignal): Promise<Lo
     const name = inputName(f, i)
     // An input that is not bytes, or a File the browser cannot read (removed, no permission), is
     // one bad file of the folder: reported as READ_FAILED, not thrown.
-    let bytes = new Uint8Array(0)
+    let bytes: Uint8Array = new Uint8Array(0)
     let error: DicomError | undefined
     if (f instanceof Uint8Array) bytes = f
     else if (f instanceof ArrayBuffer) bytes = new Uint8Array(f)
