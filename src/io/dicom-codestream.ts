@@ -8,7 +8,8 @@
  * for JPEG-LS, T.800 §A.5.1 SIZ for JPEG 2000) and must agree with Rows, Columns and
  * SamplesPerPixel. For Huffman-coded JPEG the size is also bounded by the compressed bytes: every
  * Huffman code is at least 1 bit (T.81 §C), so a lossless (SOF3) stream needs ≥ 1 bit per sample
- * and a DCT (SOF0/1/2) stream ≥ 2 bits (DC code and end-of-block) per 8×8 block; a JPEG 2000 stream
+ * and a sequential DCT (SOF0/1) stream ≥ 2 bits (DC code and end-of-block) per 8×8 block (progressive
+ * SOF2: ≥ 1, its DC scan); arithmetic-coded JPEG is not bounded this way; a JPEG 2000 stream
  * needs ≥ 14 bytes (SOT + SOD markers, T.800 §A.4.2) per tile. JPEG-LS run mode and JPEG 2000 can
  * code a blank image in a few bytes, so for them only the memory limit bounds the size: the decoded
  * size must be ≤ {@link ITK_WASM_MAX_DECODED_BYTES} (checked by the series reader). GDCM's peak
@@ -142,9 +143,10 @@ export function checkCodestreams(file: FileInfo): void {
     const samples = file.rows * file.columns * file.samplesPerPixel
     let minBits = 0
     if (h.marker === 0xc3) minBits = samples // lossless Huffman: ≥ 1 bit per sample
-    else if (h.marker >= 0xc0 && h.marker <= 0xc2) minBits = 2 * Math.ceil(file.columns / 8) * Math.ceil(file.rows / 8) // DCT: ≥ 2 bits per luminance block
+    else if (h.marker === 0xc0 || h.marker === 0xc1) minBits = 2 * Math.ceil(file.columns / 8) * Math.ceil(file.rows / 8) // sequential DCT: ≥ 2 bits per luminance block
+    else if (h.marker === 0xc2) minBits = Math.ceil(file.columns / 8) * Math.ceil(file.rows / 8) // progressive: the DC scan codes every block
     if (minBits > 0 && r.bytes * 8 < minBits) {
-      throw corrupt(file, `${frame} is ${r.bytes} bytes, but a Huffman-coded JPEG of ${file.columns}×${file.rows}×${file.samplesPerPixel} needs at least ${Math.ceil(minBits / 8)} (one bit per ${h.marker === 0xc3 ? 'sample' : '8×8 block DC and end-of-block code'})`)
+      throw corrupt(file, `${frame} is ${r.bytes} bytes, but a Huffman-coded JPEG of ${file.columns}×${file.rows}×${file.samplesPerPixel} needs at least ${Math.ceil(minBits / 8)} (${h.marker === 0xc3 ? 'one bit per sample' : h.marker === 0xc2 ? 'one bit per 8×8 block' : 'two bits per 8×8 block: its DC and end-of-block codes'})`)
     }
     if (h.kind === 'JPEG 2000' && !(h.tiles * 14 <= r.bytes)) {
       throw corrupt(file, `the JPEG 2000 stream of ${frame} declares ${h.tiles === Infinity ? 'an invalid tile grid' : `${h.tiles} tiles`} in ${r.bytes} bytes (each tile needs at least 14)`)

@@ -63,9 +63,16 @@ export interface FolderSurvey {
   errors: Map<number, DicomError>
 }
 
-/** Compressed transfer syntaxes handed to itk-wasm's GDCM (PS3.5 §A.4: JPEG, JPEG-LS, JPEG 2000). */
+/**
+ * Compressed transfer syntaxes handed to itk-wasm's GDCM (PS3.5 §A.4: JPEG, JPEG-LS, JPEG 2000):
+ * the ones GDCM's pixel decoders handle in @itk-wasm/dicom 7.6 (its UID table also lists MPEG
+ * video and JPIP, which carry no decodable frames, and has no HTJ2K). Others are skipped as
+ * UNSUPPORTED_TRANSFER_SYNTAX before any decoding.
+ */
 export const ITK_WASM_TRANSFER_SYNTAXES = new Set([
   '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70',
+  // Retired JPEG processes 3/5, 6/8, 10/12 (still in GDCM's table).
+  '1.2.840.10008.1.2.4.52', '1.2.840.10008.1.2.4.53', '1.2.840.10008.1.2.4.55',
   '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81',
   '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91', '1.2.840.10008.1.2.4.92', '1.2.840.10008.1.2.4.93',
 ])
