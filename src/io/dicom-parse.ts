@@ -5,7 +5,7 @@
 import * as dicomParserNs from 'dicom-parser'
 import type { DataSet, Element } from 'dicom-parser'
 import { inflateSync } from 'fflate'
-import { DicomError } from './dicom-errors'
+import { DICOM_MAX_SEQUENCE_DEPTH, DicomError } from './dicom-errors'
 import { formatTag, lookupTag } from './dicom-tags'
 
 // dicom-parser is a UMD bundle: depending on the loader its API is the namespace or its default export.
@@ -96,6 +96,83 @@ function guessBareEncoding(bytes: Uint8Array, name: string): string {
   return explicit ? (littleEndian ? TS_EXPLICIT_LE : TS_EXPLICIT_BE) : TS_IMPLICIT_LE
 }
 
+function tooDeep(name: string, at: number): DicomError {
+  return new DicomError(
+    'NESTING_TOO_DEEP',
+    `${name} nests sequences more than ${DICOM_MAX_SEQUENCE_DEPTH} levels deep (at byte ${at}); real DICOM files nest a few levels, so the file is corrupt or crafted`,
+  )
+}
+
+/**
+ * Counts the sequence nesting of the data set in `b` from `start` without recursion and throws
+ * NESTING_TOO_DEEP beyond {@link DICOM_MAX_SEQUENCE_DEPTH} levels, before dicom-parser (which
+ * recurses once per level) runs out of call stack. The walk reads element headers only and jumps
+ * over values (Pixel Data included), so it costs a few µs per file. On bytes it cannot follow, it
+ * stops and leaves the verdict to the parser. Inside an undefined-length UN element the items are implicit VR (PS3.5 §6.2.2).
+ */
+export function checkSequenceDepth(b: Uint8Array, start: number, le: boolean, explicit: boolean, name: string): void {
+  const max = DICOM_MAX_SEQUENCE_DEPTH
+  // Open containers: sequences and items, with the byte where a defined-length one ends.
+  const stack: { seq: boolean; end: number; explicit: boolean }[] = []
+  let seqDepth = 0
+  let p = start
+  const pop = (untilSeq: boolean) => {
+    while (stack.length) {
+      const top = stack.pop()!
+      if (top.seq) seqDepth--
+      if (top.seq === untilSeq) return
+    }
+  }
+  while (p + 8 <= b.length) {
+    while (stack.length && p >= stack[stack.length - 1].end) pop(stack[stack.length - 1].seq)
+    const exp = stack.length ? stack[stack.length - 1].explicit : explicit
+    const group = u16(b, p, le)
+    const element = u16(b, p + 2, le)
+    if (group === 0xfffe) {
+      const len = u32(b, p + 4, le)
+      p += 8
+      if (element === 0xe000) stack.push({ seq: false, end: len === 0xffffffff ? Infinity : p + len, explicit: exp })
+      else if (element === 0xe00d) pop(false)
+      else if (element === 0xe0dd) pop(true)
+      else return
+      continue
+    }
+    let vr: string | undefined
+    let len: number
+    if (exp) {
+      vr = String.fromCharCode(b[p + 4], b[p + 5])
+      if (!VALID_VRS.has(vr)) return
+      if (LONG_VRS.has(vr)) {
+        if (p + 12 > b.length) return
+        len = u32(b, p + 8, le)
+        p += 12
+      } else {
+        len = u16(b, p + 6, le)
+        p += 8
+      }
+    } else {
+      vr = implicitVr('x' + (((group << 16) | element) >>> 0).toString(16).padStart(8, '0'))
+      len = u32(b, p + 4, le)
+      p += 8
+    }
+    if (len === 0xffffffff) {
+      if (group === 0x7fe0) {
+        // Encapsulated pixel data: fragments (items of bytes) up to the sequence delimiter.
+        while (p + 8 <= b.length && u16(b, p, le) === 0xfffe && u16(b, p + 2, le) === 0xe000) p += 8 + u32(b, p + 4, le)
+        p += 8
+        continue
+      }
+      stack.push({ seq: true, end: Infinity, explicit: vr === 'UN' ? false : exp })
+    } else if (vr === 'SQ') {
+      stack.push({ seq: true, end: p + len, explicit: exp })
+    } else {
+      p += len
+      continue
+    }
+    if (++seqDepth > max) throw tooDeep(name, p)
+  }
+}
+
 function notDicom(name: string, why: string): DicomError {
   return new DicomError('NOT_DICOM', `${name} is not a DICOM file: ${why}`)
 }
@@ -126,7 +203,7 @@ function hasDicmPrefix(bytes: Uint8Array): boolean {
  * bytes after the meta group (the inflated stream of a deflated file), so element offsets of meta
  * and data set refer to one array.
  */
-function parseBehindMeta(bytes: Uint8Array, meta: MetaGroup, explicit: boolean, body?: Uint8Array): DataSet {
+function parseBehindMeta(bytes: Uint8Array, meta: MetaGroup, explicit: boolean, name: string, body?: Uint8Array): DataSet {
   const pos = meta.position
   let full = bytes
   if (body) {
@@ -139,11 +216,13 @@ function parseBehindMeta(bytes: Uint8Array, meta: MetaGroup, explicit: boolean, 
   for (const k in meta.elements) elements[k] = meta.elements[k]
   const ds = new DataSetCtor(dicomParser.littleEndianByteArrayParser, full, elements)
   ds.warnings = []
+  checkSequenceDepth(full, pos, true, explicit, name)
   const stream = new dicomParser.ByteStream(dicomParser.littleEndianByteArrayParser, full, pos)
   try {
     if (explicit) dicomParser.parseDicomDataSetExplicit(ds, stream, full.length)
     else dicomParser.parseDicomDataSetImplicit(ds, stream, full.length, { vrCallback: implicitVr } as unknown as Parameters<typeof dicomParser.parseDicomDataSetImplicit>[3])
   } catch (e) {
+    if (e instanceof DicomError) throw e
     throw { exception: e, dataSet: ds }
   }
   return ds
@@ -154,8 +233,8 @@ function parseBehindMeta(bytes: Uint8Array, meta: MetaGroup, explicit: boolean, 
  * deflate stream, inflated with fflate. (dicom-parser's own inflater hook re-parses the preamble
  * as elements, so it is not used.)
  */
-function parseDeflated(bytes: Uint8Array, meta: MetaGroup): DataSet {
-  return parseBehindMeta(bytes, meta, true, inflateSync(bytes.subarray(meta.position)))
+function parseDeflated(bytes: Uint8Array, meta: MetaGroup, name: string): DataSet {
+  return parseBehindMeta(bytes, meta, true, name, inflateSync(bytes.subarray(meta.position)))
 }
 
 /**
@@ -271,15 +350,22 @@ export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
   try {
     const meta = hasMeta ? readMetaGroup(bytes) : null
     const metaTs = metaTransferSyntax(meta)
-    if (meta && metaTs === TS_DEFLATED_LE) dataSet = parseDeflated(bytes, meta)
+    if (meta && metaTs === TS_DEFLATED_LE) dataSet = parseDeflated(bytes, meta, name)
     else {
       const looksExplicit = meta && metaTs !== '' && metaTs !== TS_EXPLICIT_BE ? bodyLooksExplicit(bytes, meta) : null
       if (meta && looksExplicit !== null && looksExplicit !== (metaTs !== TS_IMPLICIT_LE)) {
         actualExplicit = looksExplicit
-        dataSet = parseBehindMeta(bytes, meta, looksExplicit)
-      } else dataSet = dicomParser.parseDicom(bytes, options as unknown as Parameters<typeof dicomParser.parseDicom>[1])
+        dataSet = parseBehindMeta(bytes, meta, looksExplicit, name)
+      } else {
+        if (meta) checkSequenceDepth(bytes, meta.position, metaTs !== TS_EXPLICIT_BE, metaTs !== TS_IMPLICIT_LE, name)
+        else if (!hasMeta) checkSequenceDepth(bytes, 0, transferSyntaxUID !== TS_EXPLICIT_BE, transferSyntaxUID !== TS_IMPLICIT_LE, name)
+        dataSet = dicomParser.parseDicom(bytes, options as unknown as Parameters<typeof dicomParser.parseDicom>[1])
+      }
     }
   } catch (e) {
+    if (e instanceof DicomError) throw e
+    // Safety net: a nesting the walk could not follow still must not surface as a stack overflow.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw tooDeep(name, 0)
     const err = e as { exception?: unknown; dataSet?: DataSet } | string | Error
     const partial = typeof err === 'object' && err !== null && 'dataSet' in err ? err.dataSet : undefined
     const rawCause = typeof err === 'string' ? err : err instanceof Error ? err.message : String((err as { exception?: unknown }).exception)

@@ -15,6 +15,8 @@ export interface FileInfo {
   modality: string
   seriesDescription: string
   sopClassUID: string
+  /** SOPInstanceUID (0008,0018), '' when absent. */
+  sopInstanceUID: string
   instanceNumber: number | undefined
   rows: number
   columns: number
@@ -78,6 +80,7 @@ export function readFileInfo(parsed: ParsedDicom, index: number): FileInfo {
     modality: str(ds, 'x00080060') ?? '',
     seriesDescription: str(ds, 'x0008103e') ?? '',
     sopClassUID: str(ds, 'x00080016') ?? str(ds, 'x00020002') ?? '',
+    sopInstanceUID: str(ds, 'x00080018') ?? '',
     instanceNumber: num(ds, 'x00200013'),
     rows: us(ds, 'x00280010') ?? 0,
     columns: us(ds, 'x00280011') ?? 0,

@@ -13,26 +13,52 @@
  */
 import { allocateData, makeImage, type ComponentType, type Image, type Metadata, type TypedArray } from '../image'
 import { DicomError } from './dicom-errors'
-import { allocateVolume } from './dicom-allocate'
+import { allocateVolume, DICOM_MAX_BYTES } from './dicom-allocate'
+import { ITK_WASM_MAX_DECODED_BYTES } from './dicom-codestream'
 import { decodeWithItkWasm } from './dicom-itk-wasm'
-import { NATIVE_TRANSFER_SYNTAXES, parseDicomBytes, type ParsedDicom } from './dicom-parse'
+import type { ParsedDicom } from './dicom-parse'
 import { rewrapForDecoder } from './dicom-rewrap'
 import { TS_RLE } from './dicom-rle'
 import { checkNativePixelFormat, decodeStoredFrame, storedFrameView } from './dicom-pixels'
-import { cross, dot, nums, readFileInfo, readFrames, str, type FileInfo, type FrameInfo } from './dicom-slices'
+import { cross, dot, nums, readFrames, str, type FileInfo, type FrameInfo } from './dicom-slices'
 import { describeTransferSyntax, sopClassName } from './dicom-tags'
+import {
+  byName, chooseSeries, dropDuplicatePositions, itkWasmReason, keepMajority, sliceDifference, surveyLoaded,
+  type DicomSkipCode, type DicomSkippedFile, type FolderSurvey, type ItkWasmReason, type LoadedFile, type SeriesGroup,
+} from './dicom-folder'
 
-export { DicomError, type DicomErrorCode } from './dicom-errors'
+export { DICOM_MAX_SEQUENCE_DEPTH, DicomError, type DicomErrorCode } from './dicom-errors'
+export type { DicomSkipCode, DicomSkippedFile } from './dicom-folder'
 export { transferSyntaxName } from './dicom-tags'
 export { readDicomHeader, type DicomTag } from './dicom-header'
+export { DICOM_MAX_BYTES } from './dicom-allocate'
+export { ITK_WASM_MAX_DECODED_BYTES } from './dicom-codestream'
 export { configureItkWasm, getItkWasmConfig, type ItkWasmConfig } from './itk-wasm-config'
 
 /** One input file: its bytes, or a File/Blob (a File's name is used in messages). */
 export type DicomInput = ArrayBuffer | Uint8Array | Blob
 
 export interface ReadDicomSeriesOptions {
-  /** Series to read. Default: the series of the first file (in input order) that has pixel data. */
+  /**
+   * Series to read. Default: the image series with the most usable slices, ties broken by the
+   * smaller SeriesInstanceUID, so the choice never depends on the order of the files (it is
+   * `listDicomSeries(files)[0]`; the image's metadata 'SeriesSelection' says how it was chosen).
+   */
   seriesInstanceUID?: string
+  /**
+   * A file of the series whose Rows/Columns, PixelSpacing, ImageOrientationPatient or pixel format
+   * differs from the majority of its slices: 'exclude' leaves it out and reports it (skipped list,
+   * code INCONSISTENT_SERIES); 'error' throws INCONSISTENT_SERIES. Without a single majority (1 file
+   * against 1) it always throws. Default: 'exclude'.
+   */
+  inconsistentSlices?: 'exclude' | 'error'
+  /**
+   * Largest decoded volume in bytes, checked from the headers before anything is allocated or
+   * decoded (TOO_LARGE). Default: {@link DICOM_MAX_BYTES} (2 GiB − 1, also the ceiling) for the
+   * built-in decoder, {@link ITK_WASM_MAX_DECODED_BYTES} (512 MiB) for series decoded by itk-wasm's
+   * GDCM, whose peak memory is about twice the decoded size.
+   */
+  maxBytes?: number
   /** Called with the fraction done (0…1) while files are parsed and slices decoded. */
   onProgress?: (fraction: number, message?: string) => void
   /** Cancels the read between files/slices. */
@@ -49,8 +75,10 @@ export interface DicomSeriesSummary {
   seriesInstanceUID: string
   modality: string
   seriesDescription: string
-  /** Number of files of the series. */
+  /** Number of files of the series (readable ones, images or not). */
   count: number
+  /** Usable image slices (frames of the files with pixel data that can be decoded, duplicates not counted). */
+  slices: number
   rows: number
   columns: number
   /** False for non-image objects (RT Plan, SR, …): `readDicomSeries` cannot read them. */
@@ -59,10 +87,7 @@ export interface DicomSeriesSummary {
   sopClassName: string
 }
 
-interface Loaded {
-  name: string
-  bytes: Uint8Array
-}
+type Loaded = LoadedFile
 
 function inputName(f: DicomInput, i: number): string {
   const n = (f as { name?: unknown }).name
@@ -77,78 +102,89 @@ async function loadInputs(files: DicomInput[], signal?: AbortSignal): Promise<Lo
   for (let i = 0; i < files.length; i++) {
     signal?.throwIfAborted()
     const f = files[i]
-    let bytes: Uint8Array
+    const name = inputName(f, i)
+    // An input that is not bytes, or a File the browser cannot read (removed, no permission), is
+    // one bad file of the folder: reported as READ_FAILED, not thrown.
+    let bytes: Uint8Array = new Uint8Array(0)
+    let error: DicomError | undefined
     if (f instanceof Uint8Array) bytes = f
     else if (f instanceof ArrayBuffer) bytes = new Uint8Array(f)
-    else if (f && typeof (f as Blob).arrayBuffer === 'function') bytes = new Uint8Array(await (f as Blob).arrayBuffer())
-    else throw new TypeError(`DICOM input ${i + 1} is neither an ArrayBuffer, a Uint8Array nor a Blob/File`)
-    out.push({ name: inputName(f, i), bytes })
+    else if (f && typeof (f as Blob).arrayBuffer === 'function') {
+      try {
+        bytes = new Uint8Array(await (f as Blob).arrayBuffer())
+      } catch (e) {
+        error = new DicomError('READ_FAILED', `${name} could not be read (${(e as Error)?.name ?? 'error'}: ${(e as Error)?.message ?? String(e)}); it may have been moved or deleted`)
+      }
+    } else error = new DicomError('READ_FAILED', `DICOM input ${i + 1} is neither an ArrayBuffer, a Uint8Array nor a Blob/File (it is ${f === null ? 'null' : typeof f})`)
+    out.push({ name, bytes, error })
   }
   return out
 }
 
-/**
- * Parses every input; non-DICOM files are skipped (their names returned) as ITK's series reader
- * ignores them, unless no file at all is DICOM (then the first error is thrown). Any other
- * error (truncated file) is thrown.
- */
-function parseAll(loaded: Loaded[], options: ReadDicomSeriesOptions, progressScale: number): { infos: FileInfo[]; skipped: string[] } {
-  const infos: FileInfo[] = []
-  const skipped: string[] = []
-  let firstError: DicomError | null = null
-  for (let i = 0; i < loaded.length; i++) {
-    options.signal?.throwIfAborted()
-    let parsed: ParsedDicom
-    try {
-      parsed = parseDicomBytes(loaded[i].bytes, loaded[i].name)
-    } catch (e) {
-      if (e instanceof DicomError && e.code === 'NOT_DICOM') {
-        firstError ??= e
-        skipped.push(loaded[i].name)
-        continue
-      }
-      throw e
-    }
-    infos.push(readFileInfo(parsed, i))
-    options.onProgress?.(((i + 1) / loaded.length) * progressScale, `parsed ${i + 1}/${loaded.length}`)
-  }
-  if (infos.length === 0) throw firstError!
-  return { infos, skipped }
-}
-
-function noPixelDataError(file: FileInfo): DicomError {
-  const sop = sopClassName(file.sopClassUID)
-  const what = sop ? `its SOP Class is ${sop} (${file.sopClassUID})` : file.sopClassUID ? `its SOP Class is ${file.sopClassUID}` : 'it has no SOP Class UID'
-  return new DicomError('NO_PIXEL_DATA', `${file.parsed.name} has no Pixel Data (7FE0,0010): ${what}, which is not an image`)
+/** How {@link readDicomSeries} read a folder: the series chosen and why, the files left out, the slice gaps. */
+export interface DicomReadReport {
+  /** How the series was chosen, e.g. 'the series with the most slices (72) of 2 image series'. */
+  seriesSelection: string
+  /** Files not used, in input order: unreadable, not images, other pixel format, duplicates, inconsistent slices. */
+  skipped: DicomSkippedFile[]
+  /** The other image and non-image series among the files, one line each (UID, modality, description, files). */
+  otherSeries: string[]
+  /** Gaps in the slice positions: after sorted slice `afterSlice`, `gapMm` where the others are `spacingMm` apart. */
+  sliceGaps: { afterSlice: number; gapMm: number; spacingMm: number }[]
 }
 
 /**
- * Lists the series among the files (grouped by SeriesInstanceUID (0020,000E), in order of first
- * appearance), so a UI can let the user choose one for {@link readDicomSeries}. Non-DICOM files are
- * skipped; an empty list or a list without any DICOM file throws {@link DicomError}.
+ * The {@link DicomReadReport} of an image returned by {@link readDicomSeries} (read back from its
+ * metadata keys 'SeriesSelection', 'SkippedFiles', 'SkippedFileIndices', 'SkippedFileCodes',
+ * 'SkippedFileMessages', 'OtherSeries' and 'SliceGaps', which survive a worker's structured clone).
  */
-export async function listDicomSeries(files: DicomInput[], options: Pick<ReadDicomSeriesOptions, 'onProgress' | 'signal'> = {}): Promise<DicomSeriesSummary[]> {
-  const loaded = await loadInputs(files, options.signal)
-  const { infos } = parseAll(loaded, options, 1)
-  const bySeries = new Map<string, FileInfo[]>()
-  for (const f of infos) {
-    const list = bySeries.get(f.seriesInstanceUID)
-    if (list) list.push(f)
-    else bySeries.set(f.seriesInstanceUID, [f])
+export function dicomReadReport(image: Image): DicomReadReport {
+  const m = image.metadata
+  const list = <T>(k: string): T[] => (Array.isArray(m.get(k)) ? (m.get(k) as T[]) : [])
+  const names = list<string>('SkippedFiles')
+  const indices = list<number>('SkippedFileIndices')
+  const codes = list<string>('SkippedFileCodes')
+  const messages = list<string>('SkippedFileMessages')
+  return {
+    seriesSelection: String(m.get('SeriesSelection') ?? ''),
+    skipped: names.map((name, i) => ({ index: indices[i], name, code: codes[i] as DicomSkipCode, message: messages[i] })),
+    otherSeries: list<string>('OtherSeries'),
+    sliceGaps: list<number[]>('SliceGaps').map(([afterSlice, gapMm, spacingMm]) => ({ afterSlice, gapMm, spacingMm })),
   }
-  return [...bySeries.entries()].map(([uid, list]) => {
-    const first = list.find((f) => f.pixel) ?? list[0]
-    return {
-      seriesInstanceUID: uid,
-      modality: first.modality,
-      seriesDescription: first.seriesDescription,
-      count: list.length,
-      rows: first.rows,
-      columns: first.columns,
-      hasPixelData: list.some((f) => f.pixel !== undefined),
-      sopClassName: sopClassName(first.sopClassUID) ?? first.sopClassUID,
-    }
-  })
+}
+
+function survey(loaded: LoadedFile[], options: Pick<ReadDicomSeriesOptions, 'onProgress' | 'signal'>, scale: number): FolderSurvey {
+  return surveyLoaded(loaded, (done, total) => options.onProgress?.((done / total) * scale, `parsed ${done}/${total}`), options.signal)
+}
+
+function summaryOf(g: SeriesGroup): DicomSeriesSummary {
+  const sorted = [...g.files].sort(byName)
+  const first = sorted.find((f) => f.pixel) ?? sorted[0]
+  return {
+    seriesInstanceUID: g.uid,
+    modality: first.modality,
+    seriesDescription: first.seriesDescription,
+    count: g.files.length,
+    slices: g.slices,
+    rows: first.rows,
+    columns: first.columns,
+    hasPixelData: g.files.some((f) => f.pixel !== undefined),
+    sopClassName: sopClassName(first.sopClassUID) ?? first.sopClassUID,
+  }
+}
+
+/**
+ * Lists the series among the files, grouped by SeriesInstanceUID (0020,000E), so a UI can let the
+ * user choose one for {@link readDicomSeries}: image series first, by number of usable slices (most
+ * first; ties by SeriesInstanceUID), so `list[0]` is the series `readDicomSeries` reads by default
+ * whatever the order of the files; then series without images. A file that cannot be read (not
+ * DICOM, truncated, …) never fails the list: it is left out and reported in `list.skipped` (the
+ * same entries as {@link surveyDicomFiles}' `skipped`). Throws {@link DicomError} EMPTY_INPUT for
+ * an empty list only.
+ */
+export async function listDicomSeries(files: DicomInput[], options: Pick<ReadDicomSeriesOptions, 'onProgress' | 'signal'> = {}): Promise<DicomSeriesSummary[] & { skipped: DicomSkippedFile[] }> {
+  const s = survey(await loadInputs(files, options.signal), options, 1)
+  return Object.assign(s.groups.map(summaryOf), { skipped: s.skipped })
 }
 
 /** One series found by {@link surveyDicomFiles}, with the input positions of its files. */
@@ -156,90 +192,43 @@ export interface DicomSurveySeries extends DicomSeriesSummary {
   files: number[]
 }
 
-/** The result of {@link surveyDicomFiles}: the series and the files that could not be read. */
+/** The result of {@link surveyDicomFiles}: the series and the files that could not be used. */
 export interface DicomSurvey {
+  /** In the order of {@link listDicomSeries}: `series[0]` is what readDicomSeries reads by default. */
   series: DicomSurveySeries[]
-  /** Inputs that are not DICOM ('NOT_DICOM') or cannot be parsed ('TRUNCATED', …), with why. */
+  /** Inputs that could not be parsed: not DICOM ('NOT_DICOM'), corrupt ('TRUNCATED', 'NESTING_TOO_DEEP', …), with why. */
   unreadable: { index: number; name: string; code: string; message: string }[]
+  /**
+   * Every input that is not a usable slice, in input order: the `unreadable` ones, non-image objects
+   * (NOT_AN_IMAGE), images without pixels (NO_PIXEL_DATA), unsupported transfer syntaxes or pixel
+   * formats, truncated pixel data, and second copies of a SOP instance (DUPLICATE_SLICE).
+   */
+  skipped: DicomSkippedFile[]
 }
 
 /**
- * Like {@link listDicomSeries}, but never fails on a bad file: every input is parsed on its own,
- * and a file that is not DICOM or is corrupt (truncated, unparsable) is returned in `unreadable`
- * with its error instead of failing the whole folder. A viewer can then read the chosen series
- * from the good files (`series[i].files`) and list the rest to the reader.
+ * Like {@link listDicomSeries}, with the input positions of each series' files and the files set
+ * aside: every input is parsed on its own, and a file that is not DICOM or is corrupt is returned
+ * in `unreadable` (and `skipped`) with its error instead of failing the whole folder. A viewer can
+ * then read the chosen series from its files (`series[i].files`) and list `skipped` to the reader.
  */
 export async function surveyDicomFiles(files: DicomInput[], options: Pick<ReadDicomSeriesOptions, 'onProgress' | 'signal'> = {}): Promise<DicomSurvey> {
-  const loaded = await loadInputs(files, options.signal)
-  const unreadable: DicomSurvey['unreadable'] = []
-  const bySeries = new Map<string, { info: FileInfo; index: number }[]>()
-  for (let i = 0; i < loaded.length; i++) {
-    options.signal?.throwIfAborted()
-    let info: FileInfo
-    try {
-      info = readFileInfo(parseDicomBytes(loaded[i].bytes, loaded[i].name), i)
-    } catch (e) {
-      unreadable.push({ index: i, name: loaded[i].name, code: e instanceof DicomError ? e.code : 'UNREADABLE', message: (e as Error).message || String(e) })
-      continue
-    }
-    const list = bySeries.get(info.seriesInstanceUID)
-    if (list) list.push({ info, index: i })
-    else bySeries.set(info.seriesInstanceUID, [{ info, index: i }])
-    options.onProgress?.((i + 1) / loaded.length, `parsed ${i + 1}/${loaded.length}`)
+  const s = survey(await loadInputs(files, options.signal), options, 1)
+  const parsed = new Set(s.groups.flatMap((g) => g.files.map((f) => f.index)))
+  return {
+    series: s.groups.map((g) => ({ ...summaryOf(g), files: g.files.map((f) => f.index) })),
+    unreadable: s.skipped.filter((k) => !parsed.has(k.index)).map(({ index, name, code, message }) => ({ index, name, code, message })),
+    skipped: s.skipped,
   }
-  const series = [...bySeries.entries()].map(([uid, list]) => {
-    const first = list.find((f) => f.info.pixel)?.info ?? list[0].info
-    return {
-      seriesInstanceUID: uid,
-      modality: first.modality,
-      seriesDescription: first.seriesDescription,
-      count: list.length,
-      rows: first.rows,
-      columns: first.columns,
-      hasPixelData: list.some((f) => f.info.pixel !== undefined),
-      sopClassName: sopClassName(first.sopClassUID) ?? first.sopClassUID,
-      files: list.map((f) => f.index),
-    }
-  })
-  return { series, unreadable }
 }
 
-function selectSeries(infos: FileInfo[], uid: string | undefined): FileInfo[] {
-  if (uid !== undefined) {
-    const list = infos.filter((f) => f.seriesInstanceUID === uid)
-    if (list.length === 0) {
-      const found = [...new Set(infos.map((f) => f.seriesInstanceUID))]
-      throw new DicomError('SERIES_NOT_FOUND', `No file belongs to series ${uid}; the files hold ${found.length} series: ${found.join(', ')}`)
-    }
-    const images = list.filter((f) => f.pixel)
-    if (images.length === 0) throw noPixelDataError(list[0])
-    return images
-  }
-  const firstImage = infos.find((f) => f.pixel)
-  if (!firstImage) throw noPixelDataError(infos[0])
-  return infos.filter((f) => f.pixel && f.seriesInstanceUID === firstImage.seriesInstanceUID)
-}
-
-const ORIENTATION_TOLERANCE = 1e-4
-
+/** Throws INCONSISTENT_SERIES unless all frames (after the majority filter) can share one volume. */
 function checkConsistent(frames: FrameInfo[]): void {
-  const a = frames[0]
   for (const b of frames) {
-    const fa = a.file
-    const fb = b.file
-    const diff = (what: string, va: unknown, vb: unknown) =>
-      new DicomError('INCONSISTENT_SERIES', `Slices of series ${fa.seriesInstanceUID || '(no SeriesInstanceUID)'} differ in ${what}: ${fa.parsed.name} has ${va}, ${fb.parsed.name} has ${vb}`)
-    if (fa.rows !== fb.rows || fa.columns !== fb.columns) throw diff('size (Rows×Columns)', `${fa.rows}×${fa.columns}`, `${fb.rows}×${fb.columns}`)
-    if (fa.samplesPerPixel !== fb.samplesPerPixel) throw diff('SamplesPerPixel', fa.samplesPerPixel, fb.samplesPerPixel)
-    if (fa.bitsAllocated !== fb.bitsAllocated) throw diff('BitsAllocated', fa.bitsAllocated, fb.bitsAllocated)
-    if (a.orientation && b.orientation) {
-      for (let k = 0; k < 6; k++) {
-        if (Math.abs(a.orientation[k] - b.orientation[k]) > ORIENTATION_TOLERANCE) {
-          throw diff('orientation (ImageOrientationPatient)', a.orientation.join('\\'), b.orientation.join('\\'))
-        }
-      }
-    } else if (!a.orientation !== !b.orientation) {
-      throw diff('orientation (ImageOrientationPatient)', a.orientation ? a.orientation.join('\\') : 'none', b.orientation ? b.orientation.join('\\') : 'none')
+    const d = sliceDifference(frames[0], b)
+    if (d) {
+      const uid = frames[0].file.seriesInstanceUID
+      throw new DicomError('INCONSISTENT_SERIES', `Slices of series ${uid || '(no SeriesInstanceUID)'} differ in ${d.what}: ${frames[0].file.parsed.name} has ${d.a}, ${b.file.parsed.name} has ${d.b}`)
     }
   }
 }
@@ -252,6 +241,7 @@ interface Geometry {
   notes: string[]
   sortMethod: string
   sliceSpacingSource: string
+  gaps: DicomReadReport['sliceGaps']
 }
 
 function normalize(v: number[]): number[] {
@@ -266,6 +256,7 @@ function normalize(v: number[]): number[] {
  */
 function computeGeometry(frames: FrameInfo[]): Geometry {
   const notes: string[] = []
+  const gaps: Geometry['gaps'] = []
   const first = frames[0]
   let row = [1, 0, 0]
   let col = [0, 1, 0]
@@ -323,7 +314,26 @@ function computeGeometry(frames: FrameInfo[]): Geometry {
       const deg = (Math.atan2(across, Math.abs(along)) * 180) / Math.PI
       notes.push(`Slice positions are not along the slice normal (tilt ${deg.toFixed(2)}°, e.g. CT gantry tilt): the volume is sheared; geometry assumes no tilt`)
     }
-    if (dz > 0 && maxDev > 1e-3 * dz + 1e-4) {
+    // A missing slice: a step clearly larger (× 1.5) than the median step. ITK's series reader
+    // also spaces by first-to-last distance / (n − 1) and only warns ("missing slices detected").
+    const steps = proj.slice(1).map((p, i) => p - proj[i])
+    const median = [...steps].sort((x, y) => x - y)[Math.floor(steps.length / 2)]
+    if (median > 1e-6) {
+      steps.forEach((d, i) => {
+        if (d > 1.5 * median) gaps.push({ afterSlice: i, gapMm: d, spacingMm: median })
+      })
+    }
+    const posErr = proj.reduce((m, p, i) => Math.max(m, Math.abs(p - proj[0] - i * dz)), 0)
+    for (const g of gaps) {
+      const a = sorted[g.afterSlice]
+      const b = sorted[g.afterSlice + 1]
+      const missing = Math.round(g.gapMm / g.spacingMm) - 1
+      notes.push(
+        `Slice gap: ${g.gapMm.toPrecision(4)} mm between sorted slices ${g.afterSlice} and ${g.afterSlice + 1} (${a.file.parsed.name}, ${b.file.parsed.name}) where the other slices are ${g.spacingMm.toPrecision(4)} mm apart` +
+          `${missing >= 1 ? `: about ${missing} slice(s) missing` : ''}; the volume spaces all slices by the mean ${dz.toPrecision(6)} mm, so slices are placed up to ${posErr.toPrecision(4)} mm from their true position`,
+      )
+    }
+    if (gaps.length === 0 && dz > 0 && maxDev > 1e-3 * dz + 1e-4) {
       notes.push(`Non-uniform slice spacing (largest deviation from the mean ${dz.toPrecision(6)} mm is ${maxDev.toPrecision(4)} mm): the volume assumes the mean`)
     }
     if (!(dz > 1e-6)) {
@@ -347,7 +357,7 @@ function computeGeometry(frames: FrameInfo[]): Geometry {
   const origin = sorted[0].position ? [...sorted[0].position] : [0, 0, 0]
   // Row-major D[r*3+c] = r-th component of the axis of index c.
   const direction = new Float64Array([row[0], col[0], normal[0], row[1], col[1], normal[1], row[2], col[2], normal[2]])
-  return { sorted, origin, spacing, direction, notes, sortMethod, sliceSpacingSource }
+  return { sorted, origin, spacing, direction, notes, sortMethod, sliceSpacingSource, gaps }
 }
 
 function fitsInt16(min: number, max: number): boolean {
@@ -370,6 +380,22 @@ function rescaleInto(src: ArrayLike<number>, out: Int16Array | Float32Array, off
   return [lo, hi]
 }
 
+/** A slice that failed to decode (e.g. a corrupt RLE fragment), so a folder read can leave it out and go on. */
+class SliceDecodeError extends Error {
+  constructor(readonly file: FileInfo, readonly error: DicomError) {
+    super(error.message)
+  }
+}
+
+function attributed<T>(file: FileInfo, decode: () => T): T {
+  try {
+    return decode()
+  } catch (e) {
+    if (e instanceof DicomError) throw new SliceDecodeError(file, e)
+    throw e
+  }
+}
+
 /** Decodes uncompressed frames into the output volume (int16 when exact, else float32). */
 function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, progress0: number): { data: TypedArray; components: number } {
   const file0 = sorted[0].file
@@ -386,7 +412,7 @@ function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, prog
     const data = allocateVolume(type, perFrame * nz, file0.rows, file0.columns, nz)
     for (let z = 0; z < nz; z++) {
       options.signal?.throwIfAborted()
-      decodeStoredFrame(sorted[z].file, sorted[z].frame, scratch)
+      attributed(sorted[z].file, () => decodeStoredFrame(sorted[z].file, sorted[z].frame, scratch))
       ;(data as Uint8Array).set(scratch, z * perFrame)
       options.onProgress?.(progress0 + ((1 - progress0) * (z + 1)) / nz, `decoded slice ${z + 1}/${nz}`)
     }
@@ -401,8 +427,11 @@ function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, prog
     for (let z = 0; z < nz; z++) {
       options.signal?.throwIfAborted()
       const s = sorted[z]
-      const view = storedFrameView(s.file, s.frame)
-      if (!view) decodeStoredFrame(s.file, s.frame, scratch)
+      const view = attributed(s.file, () => {
+        const v = storedFrameView(s.file, s.frame)
+        if (!v) decodeStoredFrame(s.file, s.frame, scratch)
+        return v
+      })
       const range = rescaleInto(view ?? scratch, data, z * perFrame, perFrame, s.slope, s.intercept)
       if (type === 'int16' && !fitsInt16(range[0], range[1])) {
         fits = false
@@ -416,27 +445,6 @@ function decodeNative(sorted: FrameInfo[], options: ReadDicomSeriesOptions, prog
   if (!out || !out.fits) out = write('float32')
   const data = out.data
   return { data, components: 1 }
-}
-
-interface ItkWasmReason {
-  code: 'UNSUPPORTED_TRANSFER_SYNTAX' | 'UNSUPPORTED_PIXEL_FORMAT'
-  /** e.g. 'transfer syntax JPEG 2000 Image Compression (1.2.840.10008.1.2.4.91)'. */
-  what: string
-}
-
-/**
- * Why a file must go to itk-wasm (GDCM), or null when the native decoder handles it: compressed
- * transfer syntaxes, and native ones whose pixels need more than copying — BitsAllocated 1 (bit
- * packed), YBR colour (GDCM converts to RGB, 4:2:2 is subsampled), PALETTE COLOR (GDCM applies the LUT).
- */
-function itkWasmReason(f: FileInfo): ItkWasmReason | null {
-  const ts = f.parsed.transferSyntaxUID
-  if (!NATIVE_TRANSFER_SYNTAXES.has(ts) && ts !== TS_RLE) return { code: 'UNSUPPORTED_TRANSFER_SYNTAX', what: `transfer syntax ${describeTransferSyntax(ts)}` }
-  const pi = f.photometricInterpretation
-  if (f.bitsAllocated === 1 || pi.startsWith('YBR') || pi === 'PALETTE COLOR') {
-    return { code: 'UNSUPPORTED_PIXEL_FORMAT', what: `pixel format ${pi}, BitsAllocated ${f.bitsAllocated}` }
-  }
-  return null
 }
 
 /**
@@ -511,7 +519,7 @@ async function decodeCompressed(sorted: FrameInfo[], options: ReadDicomSeriesOpt
   return { data, components }
 }
 
-function buildMetadata(series: FileInfo[], geo: Geometry, decoder: string, skipped: string[]): Metadata {
+function buildMetadata(series: FileInfo[], geo: Geometry, decoder: string, report: Omit<DicomReadReport, 'sliceGaps'>): Metadata {
   const f0 = geo.sorted[0].file
   const ds = f0.parsed.dataSet
   const m: Metadata = new Map()
@@ -558,7 +566,21 @@ function buildMetadata(series: FileInfo[], geo: Geometry, decoder: string, skipp
   const pi = f0.photometricInterpretation
   if (decoder.startsWith('itk-wasm') && (pi.startsWith('YBR') || pi === 'PALETTE COLOR')) notes.push(`${pi} was converted to RGB by GDCM`)
   if (geo.sorted.length === 1) notes.push('Single slice: returned as a 3D image with size z = 1, as ITK\'s series reader does')
-  if (skipped.length > 0) notes.push(`Skipped ${skipped.length} non-DICOM file(s): ${skipped.join(', ')}`)
+  const { skipped } = report
+  m.set('SeriesSelection', report.seriesSelection)
+  if (skipped.length > 0) {
+    m.set('SkippedFiles', skipped.map((k) => k.name))
+    m.set('SkippedFileIndices', skipped.map((k) => k.index))
+    m.set('SkippedFileCodes', skipped.map((k) => k.code))
+    m.set('SkippedFileMessages', skipped.map((k) => k.message))
+    const shown = skipped.slice(0, 20).map((k) => `${k.name} (${k.code})`).join(', ')
+    notes.push(`Skipped ${skipped.length} file(s): ${shown}${skipped.length > 20 ? ', …' : ''}`)
+  }
+  if (report.otherSeries.length > 0) {
+    m.set('OtherSeries', report.otherSeries)
+    notes.push(`Read ${report.seriesSelection}; ${report.otherSeries.length} other series not read: ${report.otherSeries.slice(0, 5).join('; ')}${report.otherSeries.length > 5 ? '; …' : ''}`)
+  }
+  if (geo.gaps.length > 0) m.set('SliceGaps', geo.gaps.map((g) => [g.afterSlice, g.gapMm, g.spacingMm]))
   if (notes.length > 0) m.set('ReaderNotes', notes)
   return m
 }
@@ -566,8 +588,19 @@ function buildMetadata(series: FileInfo[], geo: Geometry, decoder: string, skipp
 /**
  * Reads one DICOM series into a 3D image, following ITK's `ImageSeriesReader` + `GDCMImageIO`
  * (and GDCM's IPP sorter) conventions:
- * - files are grouped by SeriesInstanceUID; the series of the first image file is read unless
+ * - a folder may hold bad files: each file is parsed on its own, and one that cannot be a slice
+ *   (not DICOM, truncated, nested too deep, not an image, no pixel data, unsupported transfer
+ *   syntax or pixel format) is left out, never failing the folder while a series can be read;
+ * - files are grouped by SeriesInstanceUID; the image series with the most slices is read (ties:
+ *   the smaller SeriesInstanceUID), so the choice never depends on the file order, unless
  *   `options.seriesInstanceUID` names another (see {@link listDicomSeries});
+ * - within the series, a file whose Rows/Columns, PixelSpacing, ImageOrientationPatient or pixel
+ *   format differs from the majority is left out (`inconsistentSlices`, default 'exclude'); a second
+ *   copy of a slice (same SOPInstanceUID, or same position with the same pixels) is left out (two
+ *   slices at one position with different pixels throw INCONSISTENT_SERIES);
+ * - what was left out, how the series was chosen and any gap in the slice positions (a missing
+ *   slice) are in the metadata, read back as a structured {@link DicomReadReport} with
+ *   {@link dicomReadReport}(image);
  * - slices (or the frames of a multi-frame file, NumberOfFrames as z) are sorted by the projection
  *   of ImagePositionPatient on the normal row × column of ImageOrientationPatient (by
  *   InstanceNumber when positions are missing; metadata 'SliceSortMethod' says which);
@@ -582,8 +615,9 @@ function buildMetadata(series: FileInfo[], geo: Geometry, decoder: string, skipp
  * - MONOCHROME1 data are not inverted ('PhotometricInterpretation' and 'ReaderNotes' in metadata);
  * - a single slice gives a 3D image of size z = 1, as ITK's series reader does.
  *
- * Throws {@link DicomError}: EMPTY_INPUT, NOT_DICOM, TRUNCATED, NO_PIXEL_DATA, INCONSISTENT_SERIES,
- * SERIES_NOT_FOUND, UNSUPPORTED_TRANSFER_SYNTAX, UNSUPPORTED_PIXEL_FORMAT.
+ * Throws {@link DicomError}: EMPTY_INPUT; when no file can be read, the first file's code (NOT_DICOM,
+ * TRUNCATED, NESTING_TOO_DEEP, NOT_AN_IMAGE, NO_PIXEL_DATA, …) with a count of all; INCONSISTENT_SERIES,
+ * SERIES_NOT_FOUND, UNSUPPORTED_TRANSFER_SYNTAX, UNSUPPORTED_PIXEL_FORMAT, CORRUPT_PIXEL_DATA, TOO_LARGE.
  */
 export async function readDicomSeries(files: DicomInput[], options: ReadDicomSeriesOptions = {}): Promise<Image> {
   if (options.onProgress) {
@@ -593,24 +627,71 @@ export async function readDicomSeries(files: DicomInput[], options: ReadDicomSer
     options = { ...options, onProgress: (f, m) => { if (f >= last) { last = f; report(f, m) } } }
   }
   const loaded = await loadInputs(files, options.signal)
-  const { infos, skipped } = parseAll(loaded, options, 0.3)
-  const series = selectSeries(infos, options.seriesInstanceUID)
-  const frames = series.flatMap(readFrames)
-  checkConsistent(frames)
-  const geo = computeGeometry(frames)
+  const folder = survey(loaded, options, 0.3)
+  const { group, selection } = chooseSeries(folder, loaded.length, options.seriesInstanceUID)
+  const skipped = [...folder.skipped]
+  const uid = group.uid
+  // Files that disagree with the majority of the series, then second copies of a slice, are left out.
+  const majority = keepMajority(uid, group.images.map(readFrames), (options.inconsistentSlices ?? 'exclude') === 'exclude')
+  skipped.push(...majority.skipped)
+  const first = majority.kept[0][0]
+  const normal = first.orientation ? cross(first.orientation.slice(0, 3), first.orientation.slice(3, 6)) : [0, 0, 1]
+  const unique = dropDuplicatePositions(uid, majority.kept, normal)
+  skipped.push(...unique.skipped)
+  skipped.sort((a, b) => a.index - b.index)
+  let kept = unique.kept
+  let series: FileInfo[] = []
+  let geo!: Geometry
+  const plan = () => {
+    const frames = kept.flat()
+    series = kept.map((f) => f[0].file)
+    checkConsistent(frames)
+    geo = computeGeometry(frames)
+  }
+  plan()
   const reason = series.map(itkWasmReason).find((r) => r !== null) ?? null
   const native = reason === null
+  // The decoded size from the headers, against the limit, before any decoder allocates (GDCM
+  // allocates by Rows×Columns×frames whatever the compressed stream holds).
+  const limit = Math.min(options.maxBytes ?? (native ? DICOM_MAX_BYTES : ITK_WASM_MAX_DECODED_BYTES), DICOM_MAX_BYTES)
+  const f0h = geo.sorted[0].file
+  const decodedBytes = f0h.rows * f0h.columns * f0h.samplesPerPixel * Math.max(1, f0h.bitsAllocated >> 3) * geo.sorted.length
+  if (decodedBytes > limit) {
+    throw new DicomError(
+      'TOO_LARGE',
+      `The series is too large to load: ${f0h.columns}×${f0h.rows}×${geo.sorted.length} at ${f0h.bitsAllocated} bits is ${(decodedBytes / 2 ** 20).toFixed(0)} MiB decoded, more than the ${(limit / 2 ** 20).toFixed(0)} MiB limit${native ? '' : ' for data decoded by itk-wasm (GDCM)'}. Open fewer slices or a smaller series.`,
+    )
+  }
   options.signal?.throwIfAborted()
   let decodedData: { data: TypedArray; components: number }
   if (native) {
-    decodedData = decodeNative(geo.sorted, options, 0.3)
+    // A slice whose pixel data only fails when decoded (a corrupt RLE segment) is left out and
+    // reported, and the rest decoded again, as long as another slice remains.
+    for (;;) {
+      try {
+        decodedData = decodeNative(geo.sorted, options, 0.3)
+        break
+      } catch (e) {
+        if (!(e instanceof SliceDecodeError)) throw e
+        if (kept.length < 2) throw e.error
+        const bad = e.file
+        skipped.push({ index: bad.index, name: bad.parsed.name, code: e.error.code, message: e.error.message })
+        skipped.sort((a, b) => a.index - b.index)
+        kept = kept.filter((f) => f[0].file !== bad)
+        plan()
+      }
+    }
   } else {
     options.onProgress?.(0.3, `decoding ${reason.what} with itk-wasm`)
     decodedData = await decodeCompressed(geo.sorted, options, reason)
     options.onProgress?.(1, 'decoded')
   }
   const f0 = geo.sorted[0].file
-  const metadata = buildMetadata(series, geo, native ? (f0.parsed.transferSyntaxUID === TS_RLE ? 'native RLE (PS3.5 Annex G)' : 'native (dicom-parser)') : 'itk-wasm (GDCM)', skipped)
+  const otherSeries = folder.groups.filter((g) => g !== group).map((g) => {
+    const s = summaryOf(g)
+    return `${s.seriesInstanceUID || '(no SeriesInstanceUID)'}: ${s.modality || '?'}${s.seriesDescription ? ` "${s.seriesDescription}"` : ''}, ${s.count} file(s)${s.hasPixelData ? `, ${s.slices} slice(s)` : `, ${s.sopClassName || 'no image'}`}`
+  })
+  const metadata = buildMetadata(series, geo, native ? (f0.parsed.transferSyntaxUID === TS_RLE ? 'native RLE (PS3.5 Annex G)' : 'native (dicom-parser)') : 'itk-wasm (GDCM)', { seriesSelection: selection, skipped, otherSeries })
   return makeImage([f0.columns, f0.rows, geo.sorted.length], {
     data: decodedData.data,
     components: decodedData.components,

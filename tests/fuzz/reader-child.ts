@@ -5,6 +5,13 @@
 import { DicomError, listDicomSeries, readDicomHeader, readDicomSeries } from '../../src/io/dicom'
 import { NiftiError, readNifti, readNiftiSync } from '../../src/io/nifti'
 import type { Image } from '../../src/image'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+// A good 5-slice series: a mutated file dropped into its folder must never fail the folder (issue 13).
+const SERIES_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '../reference/io/dicom/files/series_oblique')
+const GOOD_SERIES = readdirSync(SERIES_DIR).sort().map((f) => new File([readFileSync(join(SERIES_DIR, f))], f))
 
 const INTERNALS = /dicomParser|DataView|Aborted\(|ASSERTIONS|undefined is not|Cannot read prop|is not a function|Maximum call stack|Invalid typed array length|Array buffer allocation failed/
 
@@ -36,6 +43,8 @@ process.on('message', async (m: { kind: 'dicom' | 'nifti'; bytes: string }) => {
         ['readDicomSeries', () => readDicomSeries([bytes])],
         ['listDicomSeries', () => listDicomSeries([bytes])],
         ['readDicomHeader', async () => readDicomHeader(bytes.slice().buffer)],
+        ['readDicomSeries (folder)', () => readDicomSeries([new File([bytes], 'mutated.dcm'), ...GOOD_SERIES])],
+        ['listDicomSeries (folder)', () => listDicomSeries([new File([bytes], 'mutated.dcm'), ...GOOD_SERIES])],
       ]
     : [
         ['readNifti', () => readNifti(bytes)],
@@ -45,12 +54,21 @@ process.on('message', async (m: { kind: 'dicom' | 'nifti'; bytes: string }) => {
   for (const [name, read] of readers) {
     try {
       const r = await read()
-      if (name === 'readDicomSeries' || name.startsWith('readNifti')) {
+      if (name.startsWith('readDicomSeries') || name.startsWith('readNifti')) {
         const p = imageProblem(r as Image)
         if (p) return process.send!({ ok: false, reason: `${name} returned an invalid image: ${p}`, outcome: 'invalid-image' })
       }
+      // The good series has 5 slices: the default series has at least as many (most slices wins).
+      if (name === 'readDicomSeries (folder)' && (r as Image).size[2] < 5) {
+        return process.send!({ ok: false, reason: `${name} read a ${(r as Image).size.join('×')} series instead of the good 5-slice one`, outcome: 'folder' })
+      }
+      if (name === 'listDicomSeries (folder)' && !(r as { slices: number }[]).some((s) => s.slices >= 5)) {
+        return process.send!({ ok: false, reason: `${name} lost the good series`, outcome: 'folder' })
+      }
       outcomes.push('ok')
     } catch (e) {
+      // One bad file must not fail a folder that holds a good series.
+      if (name.endsWith('(folder)')) return process.send!({ ok: false, reason: `${name} failed because of the mutated file: ${(e as Error)?.message?.slice(0, 200) ?? e}`, outcome: 'folder' })
       const p = errorProblem(e, m.kind)
       if (p) return process.send!({ ok: false, reason: `${name}: ${p}`, outcome: 'bad-error' })
       outcomes.push((e as DicomError).code)

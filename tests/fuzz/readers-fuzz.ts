@@ -2,6 +2,9 @@
  * Seeded mutation fuzz of the file readers (issue 13): each mutated input is read in a child
  * process with a time limit and a memory watchdog, and must either give a valid image or throw
  * the library's own error (DicomError / NiftiError) with a code and a message in plain words.
+ * Each mutated DICOM file is also dropped into a folder with a good 5-slice series
+ * (series_oblique): readDicomSeries and listDicomSeries of that folder must not fail and must
+ * choose a series of at least 5 slices, whatever the mutated file is.
  *
  *   npx tsx tests/fuzz/readers-fuzz.ts --count 2000 --seed 1      (npm run fuzz -- --count N --seed S)
  *

@@ -103,13 +103,13 @@ describe('a corrupt compressed stream decoded by itk-wasm (GDCM)', () => {
     const FILES = join(__dirname, '../../reference/io/dicom/files')
     const whole = new Uint8Array(readFileSync(join(FILES, '693_J2KI.dcm')))
     const before = process.exitCode
-    // Overwrite the JPEG 2000 codestream after its first bytes with garbage (the DICOM header and
-    // the fragment structure stay intact, so the bytes reach GDCM).
-    let pixelTag = -1
-    for (let i = 132; i < whole.length - 4; i++) if (whole[i] === 0xe0 && whole[i + 1] === 0x7f && whole[i + 2] === 0x10 && whole[i + 3] === 0x00) pixelTag = i
-    expect(pixelTag).toBeGreaterThan(0)
+    // Overwrite the JPEG 2000 codestream after its main header (SOC, SIZ: its size agrees with
+    // the DICOM header) with garbage; the fragment structure stays intact, so the bytes reach GDCM.
+    let soc = -1
+    for (let i = 132; i < whole.length - 4; i++) if (whole[i] === 0xff && whole[i + 1] === 0x4f && whole[i + 2] === 0xff && whole[i + 3] === 0x51) soc = i
+    expect(soc).toBeGreaterThan(0)
     const bad = whole.slice()
-    for (let i = pixelTag + 60; i < bad.length - 16; i++) bad[i] = (i * 7919) & 0xff
+    for (let i = soc + 45; i < bad.length - 16; i++) bad[i] = (i * 7919) & 0xff
     let err: unknown
     try {
       await readDicomSeries([bad])
@@ -124,4 +124,50 @@ describe('a corrupt compressed stream decoded by itk-wasm (GDCM)', () => {
     expect(e2).toBeInstanceOf(DicomError)
     expect(process.exitCode).toBe(before)
   })
+})
+
+/** `base` with `depth` nested undefined-length sequences (0040,0275), each holding one item, before its Pixel Data. */
+function nestSequences(base: Uint8Array, depth: number, explicit: boolean): Uint8Array {
+  let at = -1
+  for (let i = base.length - 12; i > 132; i--) if (base[i] === 0xe0 && base[i + 1] === 0x7f && base[i + 2] === 0x10 && base[i + 3] === 0) { at = i; break }
+  expect(at).toBeGreaterThan(0)
+  const seq = explicit ? [0x40, 0x00, 0x75, 0x02, 0x53, 0x51, 0, 0, 0xff, 0xff, 0xff, 0xff] : [0x40, 0x00, 0x75, 0x02, 0xff, 0xff, 0xff, 0xff]
+  const open = [...seq, 0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff]
+  const close = [0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0, 0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]
+  const out = new Uint8Array(base.length + depth * (open.length + close.length))
+  out.set(base.subarray(0, at))
+  let p = at
+  for (let d = 0; d < depth; d++) { out.set(open, p); p += open.length }
+  for (let d = 0; d < depth; d++) { out.set(close, p); p += close.length }
+  out.set(base.subarray(at), p)
+  return out
+}
+
+describe('deeply nested sequences', () => {
+  // Before: a 20 000-deep nesting reached the caller as TRUNCATED "(RangeError: Maximum call stack
+  // size exceeded)" from dicom-parser's recursion; 65 levels were accepted.
+  const FILES = join(__dirname, '../../reference/io/dicom/files')
+  const cases: [string, Uint8Array, boolean][] = [
+    ['explicit VR (crafted CT)', ct({}), true],
+    ['implicit VR (MR_small_implicit.dcm)', new Uint8Array(readFileSync(join(FILES, 'MR_small_implicit.dcm'))), false],
+  ]
+  for (const [what, base, explicit] of cases) {
+    it(`${what}: 64 levels read, 65 and 20 000 levels are NESTING_TOO_DEEP in both readers`, async () => {
+      const ok = nestSequences(base, 64, explicit)
+      expect((await readDicomSeries([ok])).size[2]).toBe(1)
+      expect(readDicomHeader(ok).length).toBeGreaterThan(5)
+      for (const depth of [65, 20_000]) {
+        const bytes = nestSequences(base, depth, explicit)
+        const e = await errorOf(readDicomSeries([bytes]))
+        expect(e).toBeInstanceOf(DicomError)
+        expect(e.code).toBe('NESTING_TOO_DEEP')
+        expect(e.message).toMatch(/^file #1 nests sequences more than 64 levels deep \(at byte \d+\)/)
+        let h: unknown
+        try { readDicomHeader(bytes) } catch (x) { h = x }
+        expect(h).toBeInstanceOf(DicomError)
+        expect((h as DicomError).code).toBe('NESTING_TOO_DEEP')
+        expect((h as Error).message).not.toMatch(/call stack/)
+      }
+    })
+  }
 })

@@ -278,24 +278,28 @@ describe('series selection', () => {
     fileOf('MR_small.dcm'),
   ]
 
-  it('listDicomSeries groups by SeriesInstanceUID in order of appearance', async () => {
+  it('listDicomSeries groups by SeriesInstanceUID: most slices first, ties by SeriesInstanceUID, non-image series last, whatever the file order', async () => {
     const list = await listDicomSeries(mixed())
-    expect(list.map((s) => [s.modality, s.count, s.rows, s.columns, s.hasPixelData])).toEqual([
-      ['RTPLAN', 1, 0, 0, false],
-      ['CT', 1, 128, 128, true],
-      ['MR', 5, 64, 64, true],
-      ['MR', 1, 64, 64, true],
+    expect(list.map((s) => [s.modality, s.count, s.slices, s.rows, s.columns, s.hasPixelData])).toEqual([
+      ['MR', 5, 5, 64, 64, true],
+      // CT_small and MR_small have one slice each: the smaller SeriesInstanceUID comes first.
+      ...(list[1].modality === 'CT' ? [['CT', 1, 1, 128, 128, true], ['MR', 1, 1, 64, 64, true]] : [['MR', 1, 1, 64, 64, true], ['CT', 1, 1, 128, 128, true]]),
+      ['RTPLAN', 1, 0, 0, 0, false],
     ])
-    expect(list[2].seriesDescription).toBe('oblique test series')
-    expect(list[0].sopClassName).toBe('RT Plan Storage')
+    expect(list[1].seriesInstanceUID < list[2].seriesInstanceUID).toBe(true)
+    expect(list[0].seriesDescription).toBe('oblique test series')
+    expect(list[3].sopClassName).toBe('RT Plan Storage')
+    expect(list.skipped.map((k) => [k.name, k.code])).toEqual([['rtplan.dcm', 'NOT_AN_IMAGE']])
+    expect([...(await listDicomSeries(mixed().reverse()))]).toEqual([...list])
   })
 
-  it('reads the first image series by default, or the one asked for', async () => {
+  it('reads the series with the most slices by default (not the first file\'s), or the one asked for', async () => {
     const first = await readDicomSeries(mixed())
-    expect(first.metadata.get('Modality')).toBe('CT')
+    expect(first.size).toEqual([64, 64, 5])
+    expect(first.metadata.get('SeriesSelection')).toBe('the series with the most slices (5) of 3 image series')
     const list = await listDicomSeries(mixed())
-    const oblique = await readDicomSeries(mixed(), { seriesInstanceUID: list[2].seriesInstanceUID })
-    expect(oblique.size).toEqual([64, 64, 5])
+    const ct = await readDicomSeries(mixed(), { seriesInstanceUID: list.find((s) => s.modality === 'CT')!.seriesInstanceUID })
+    expect(ct.metadata.get('Modality')).toBe('CT')
     const e = await errorOf(readDicomSeries(mixed(), { seriesInstanceUID: '1.2.3.4' }))
     expect(e.code).toBe('SERIES_NOT_FOUND')
     expect(e.message).toContain(list[1].seriesInstanceUID)
@@ -306,13 +310,16 @@ describe('series selection', () => {
     const survey = await surveyDicomFiles(files)
     // The same series as listDicomSeries finds without the bad files, with their input positions.
     const list = await listDicomSeries(mixed())
-    expect(survey.series.map(({ files: _f, ...s }) => s)).toEqual(list)
-    expect(survey.series.map((s) => s.files.map((i) => files[i].name))).toEqual(list.map((s, k) =>
-      mixed().filter((_, i) => i >= list.slice(0, k).reduce((n, x) => n + x.count, 0) && i < list.slice(0, k + 1).reduce((n, x) => n + x.count, 0)).map((f) => f.name)))
+    expect(survey.series.map(({ files: _f, ...s }) => s)).toEqual([...list])
+    const names = survey.series.map((s) => s.files.map((i) => files[i].name))
+    expect(names[0]).toEqual(expected('series_oblique').meta.files.map((f) => f.split('/').pop()))
+    expect(names.slice(1, 3).sort()).toEqual([['CT_small.dcm'], ['MR_small.dcm']])
+    expect(names[3]).toEqual(['rtplan.dcm'])
     expect(survey.unreadable.map((u) => [u.index, u.name, u.code])).toEqual([[0, 'MR_truncated.dcm', 'TRUNCATED'], [files.length - 1, 'README.txt', 'NOT_DICOM']])
     expect(survey.unreadable[0].message).toMatch(/truncated/)
+    expect(survey.skipped.map((u) => [u.index, u.name, u.code])).toEqual([[0, 'MR_truncated.dcm', 'TRUNCATED'], [1, 'rtplan.dcm', 'NOT_AN_IMAGE'], [files.length - 1, 'README.txt', 'NOT_DICOM']])
     // The chosen series reads from its own files alone.
-    const oblique = survey.series[2]
+    const oblique = survey.series[0]
     const img = await readDicomSeries(oblique.files.map((i) => files[i]), { seriesInstanceUID: oblique.seriesInstanceUID })
     expect(img.size).toEqual([64, 64, 5])
   })
@@ -424,7 +431,7 @@ describe('compressed transfer syntaxes through itk-wasm (GDCM)', () => {
     expect(checksums(img)).toEqual({ sum: meta.sum, indexSum: meta.indexSum })
   })
 
-  it('a JPEG 2000 stream GDCM cannot decode gives an error naming the transfer syntax', async () => {
+  it('a JPEG 2000 stream without its SOC/SIZ header is CORRUPT_PIXEL_DATA naming the transfer syntax (refused before GDCM)', async () => {
     const b = new Uint8Array(readFileSync(join(REF, 'files/693_J2KI.dcm')))
     // Destroy the codestream's SOC/SIZ markers (FF 4F FF 51).
     let hits = 0
@@ -436,7 +443,8 @@ describe('compressed transfer syntaxes through itk-wasm (GDCM)', () => {
     }
     expect(hits).toBe(1)
     const e = await errorOf(readDicomSeries([b]))
-    expect(e.code).toBe('UNSUPPORTED_TRANSFER_SYNTAX')
+    expect(e.code).toBe('CORRUPT_PIXEL_DATA')
+    expect(e.message).toContain('its compressed frame does not start with a JPEG (FFD8) or JPEG 2000 (FF4F) codestream header')
     expect(e.message).toContain('JPEG 2000 Image Compression (1.2.840.10008.1.2.4.91)')
   })
 })
@@ -465,13 +473,12 @@ describe('errors', () => {
     expect(e.message).toContain(`${8192 - (9630 - 1500)} bytes of pixel data are missing`)
   })
 
-  it('no pixel data: RT Plan and SR name their SOP class', async () => {
+  it('not an image: RT Plan and SR name their SOP class (NOT_AN_IMAGE, not NO_PIXEL_DATA)', async () => {
     const plan = await errorOf(readDicomSeries([fileOf('rtplan.dcm')]))
-    expect(plan.code).toBe('NO_PIXEL_DATA')
-    expect(plan.message).toContain('rtplan.dcm has no Pixel Data (7FE0,0010)')
-    expect(plan.message).toContain('RT Plan Storage')
+    expect(plan.code).toBe('NOT_AN_IMAGE')
+    expect(plan.message).toBe('rtplan.dcm is not an image: its SOP Class is RT Plan Storage (1.2.840.10008.5.1.4.1.1.481.5), an object that holds no Pixel Data (7FE0,0010)')
     const sr = await errorOf(readDicomSeries([fileOf('test-SR.dcm')]))
-    expect(sr.code).toBe('NO_PIXEL_DATA')
+    expect(sr.code).toBe('NOT_AN_IMAGE')
     expect(sr.message).toContain('Comprehensive SR Storage')
   })
 

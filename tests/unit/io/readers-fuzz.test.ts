@@ -1,7 +1,8 @@
 // The bounded fuzz of issue 13 in the suite: 2 000 seeded mutations of the DICOM and NIfTI test
 // files, each read in a child process with a 10 s limit and a 1.5 GiB memory watchdog, by every
 // reader of its kind. Every input must give a valid image or the library's coded error in plain
-// words; long runs: `npm run fuzz -- --count N --seed S`.
+// words; each mutated DICOM file dropped into a folder with a good 5-slice series must not fail the
+// folder nor displace the series; long runs: `npm run fuzz -- --count N --seed S`.
 import { describe, expect, it } from 'vitest'
 import { runFuzz } from '../../fuzz/readers-fuzz'
 
