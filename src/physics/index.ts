@@ -1,4 +1,4 @@
 // Imaging physics: simulated acquisitions from volumes (a radiograph from a CT).
 export * from './radiograph'
 export * from './attenuation'
-export { simulateXrayAcquisition, contrastToNoise, quantumContrastToNoise, XrayAcquisitionError, type XrayAcquisitionOptions, type XrayAcquisitionResult, type AntiScatterGrid, type XrayAcquisitionErrorCode } from './xray-acquisition'
+export { simulateXrayAcquisition, contrastToNoise, lesionContrastToNoise, XrayAcquisitionError, type XrayAcquisitionOptions, type XrayAcquisitionResult, type AntiScatterGrid, type XrayAcquisitionErrorCode } from './xray-acquisition'

@@ -161,28 +161,30 @@ export function contrastToNoise(image: Image, region: PixelRectangle, background
   return b.sd > 0 ? Math.abs(a.mean - b.mean) / b.sd : Infinity
 }
 
+/** −ln(expected counts / reference): the log image without noise. */
+function expectedLogImage(result: XrayAcquisitionResult): Float64Array {
+  const P = result.primary.data as Float32Array
+  const S = result.scatter.data as Float32Array
+  const out = new Float64Array(P.length)
+  for (let i = 0; i < P.length; i++) out[i] = -Math.log(Math.max(P[i] + S[i], 0.5) / result.referenceCounts)
+  return out
+}
+
 /**
- * The CNR a lesion has against quantum noise, separating the two things a single noisy image
- * mixes: contrast from the expected (noise-free) log image, |E(A) − E(B)|, and noise from the SD of
- * this acquisition's noise (log image minus its expectation) in the background region B. In an
- * anatomical background (ribs, vessels) the plain image SD would measure anatomy, not dose.
+ * The CNR of a lesion against quantum noise: its contrast is the difference, inside `region`,
+ * between the expected log images of the same acquisition with and without the lesion (so that
+ * ribs and vessels around it, which are anatomy and not noise, do not count), and its noise is
+ * the SD inside `region` of this acquisition's noise (log image minus its expectation).
  */
-export function quantumContrastToNoise(result: XrayAcquisitionResult, region: PixelRectangle, background: PixelRectangle): number {
-  const { primary, scatter, logImage } = result
-  const P = primary.data as Float32Array
-  const S = scatter.data as Float32Array
-  const G = logImage.data as Float32Array
-  // The log image's reference: −ln(x / ref) = G, so ref follows from any pixel with counts.
-  const expected = makeImage(primary.size, { spacing: primary.spacing, componentType: 'float32' })
-  const noise = makeImage(primary.size, { spacing: primary.spacing, componentType: 'float32' })
-  const E = expected.data as Float32Array
-  const N = noise.data as Float32Array
-  const reference = result.referenceCounts
-  for (let i = 0; i < E.length; i++) {
-    E[i] = -Math.log(Math.max(P[i] + S[i], 0.5) / reference)
-    N[i] = G[i] - E[i]
-  }
-  const contrast = Math.abs(rectangleStatistics(expected, region).mean - rectangleStatistics(expected, background).mean)
-  const sd = rectangleStatistics(noise, background).sd
+export function lesionContrastToNoise(withLesion: XrayAcquisitionResult, withoutLesion: XrayAcquisitionResult, region: PixelRectangle): number {
+  const e1 = expectedLogImage(withLesion)
+  const e0 = expectedLogImage(withoutLesion)
+  if (e1.length !== e0.length) throw new XrayAcquisitionError('BAD_IMAGE', 'The two acquisitions must have the same size.')
+  const size = withLesion.primary.size
+  const diff = makeImage(size, { componentType: 'float32', data: Float32Array.from(e1, (v, i) => v - e0[i]) })
+  const G = withLesion.logImage.data as Float32Array
+  const noise = makeImage(size, { componentType: 'float32', data: Float32Array.from(G, (v, i) => v - e1[i]) })
+  const sd = rectangleStatistics(noise, region).sd
+  const contrast = Math.abs(rectangleStatistics(diff, region).mean)
   return sd > 0 ? contrast / sd : Infinity
 }

@@ -6,3 +6,4 @@ export { reorientImage, orientationCode, ReorientError, type ReorientErrorCode, 
 export { strideSubsample } from './subsample'
 export { imageAffine, applyAffine, flipLpsRas, AffineError, type Affine4, type AffineErrorCode, type ImageAffineOptions, type WorldSpace } from './affine'
 export { resizeImage, resizeGrid, padOrCrop, type ResizeImageOptions, type PadOrCropOptions } from './resize'
+export { fillSphere } from './fill-sphere'
