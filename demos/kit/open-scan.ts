@@ -95,8 +95,9 @@ export async function openScanFiles(files: File[], options: OpenScanOptions = {}
   if (!dicom.length) throw new Error(skipped.length ? `No DICOM or NIfTI file among ${skipped.map((s) => s.name).join(', ')}.` : 'No file to open (only system files such as .DS_Store).')
   onProgress?.(0.05, `Reading the headers of ${dicom.length} DICOM file(s)…`)
   const survey = await runInWorker('surveyDicomFiles', [dicom], { signal, onProgress: (p) => onProgress?.(0.05 + 0.2 * p, 'Reading DICOM headers…') })
-  for (const u of survey.unreadable) skipped.push({ name: displayName(dicom[u.index]), reason: u.message })
-  const images = survey.series.filter((s) => s.hasPixelData)
+  // Every file set aside, with why: unreadable, non-image objects, duplicates, odd slices…
+  for (const u of survey.skipped) skipped.push({ name: displayName(dicom[u.index]), reason: u.message })
+  const images = survey.series.filter((s) => s.slices > 0)
   if (!images.length) {
     if (!survey.series.length) throw new Error(survey.unreadable.map((u) => u.message).join('; '))
     // Only non-image objects (RT Plan, SR…): the reader explains what they are.
