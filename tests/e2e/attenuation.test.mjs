@@ -4,12 +4,12 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { launchBrowser, openPage, startServer } from './support.mjs'
-import { setControl, waitFigureReady } from './phantom-node.mjs'
+import { openFigurePage } from './support.mjs'
+import { setControl } from './phantom-node.mjs'
 
 const ID = 'attenuation-demo'
 const ref = JSON.parse(readFileSync(new URL('../reference/physics/attenuation-reference.json', import.meta.url), 'utf8'))
-let server, baseUrl, browser, page, context, log
+let page, log
 
 const value = async (testId) => Number(await page.locator(`[data-testid="${testId}"]`).getAttribute('data-value'))
 const rel = (a, b) => Math.abs(a / b - 1)
@@ -17,19 +17,12 @@ const rel = (a, b) => Math.abs(a / b - 1)
 // 0.3148 at 1.92 g/cm³; dry air 60 keV 0.1875 at 0.001205 g/cm³.
 const MU = { water60: 0.2059, water80: 0.1837, bone60: 0.3148 * 1.92, air60: 0.1875 * 0.001205 }
 
+let figure
 before(async () => {
-  ;({ server, baseUrl } = await startServer())
-  browser = await launchBrowser()
-  ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch01/01-ct', { waitUntil: 'load' })
-  await page.locator(`[data-testid="${ID}"]`).scrollIntoViewIfNeeded()
-  await waitFigureReady(page, ID, 60_000)
+  figure = await openFigurePage('/ch01/01-ct', ID, 60_000)
+  ;({ page, log } = figure)
 })
-after(async () => {
-  await context?.close()
-  await browser?.close()
-  server?.close()
-})
+after(() => figure?.close())
 
 describe('1.1 attenuation figure', () => {
   it('opens on 20 cm of water at 120 kVp with the transmission numpy computes, and draws both plots', async () => {

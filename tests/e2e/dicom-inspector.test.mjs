@@ -5,29 +5,22 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { launchBrowser, openPage, startServer } from './support.mjs'
+import { openFigurePage } from './support.mjs'
 import { setControl, waitFigureReady } from './phantom-node.mjs'
 
 const ID = 'dicom-inspector-demo'
 const offsets = JSON.parse(readFileSync(new URL('../reference/io/dicom/element-offsets.json', import.meta.url), 'utf8'))
 const affines = JSON.parse(readFileSync(new URL('../reference/io/geometry/affines.json', import.meta.url), 'utf8'))
 const refOffset = (file, tag) => offsets[file].find((r) => r[0] === tag)
-let server, baseUrl, browser, page, context, log
+let page, log
 const fig = () => page.locator(`[data-testid="${ID}"]`)
 
+let figure
 before(async () => {
-  ;({ server, baseUrl } = await startServer())
-  browser = await launchBrowser()
-  ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch01/05-data-formats', { waitUntil: 'load' })
-  await fig().scrollIntoViewIfNeeded()
-  await waitFigureReady(page, ID, 120_000)
+  figure = await openFigurePage('/ch01/05-data-formats', ID, 120_000)
+  ;({ page, log } = figure)
 })
-after(async () => {
-  await context?.close()
-  await browser?.close()
-  server?.close()
-})
+after(() => figure?.close())
 
 function assertAffineColumns(shown, ref, cols = [0, 1, 3]) {
   for (let r = 0; r < 4; r++) for (const c of cols) assert.ok(Math.abs(shown[r][c] - ref[r][c]) < 1e-4, `[${r}][${c}] ${shown[r][c]} vs ${ref[r][c]}`)

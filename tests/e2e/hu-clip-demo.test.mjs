@@ -3,12 +3,12 @@
 // are exactly the voxels of that slice outside the range.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { launchBrowser, openPage, startServer } from './support.mjs'
+import { openFigurePage } from './support.mjs'
 import { canvasPixels, readPhantom, setControl, waitFigureReady } from './phantom-node.mjs'
 
 const ID = 'hu-clip-demo'
 const { size, hu } = readPhantom()
-let server, baseUrl, browser, page, context, log
+let page, log
 
 const counts = (lower, upper) => {
   let below = 0
@@ -48,19 +48,12 @@ const sliceCounts = (k, lower, upper) => {
   return { below, above }
 }
 
+let figure
 before(async () => {
-  ;({ server, baseUrl } = await startServer())
-  browser = await launchBrowser()
-  ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch05/01-preprocessing', { waitUntil: 'load' })
-  await page.locator(`[data-testid="${ID}"]`).scrollIntoViewIfNeeded()
-  await waitFigureReady(page, ID, 180_000)
+  figure = await openFigurePage('/ch05/01-preprocessing', ID, 180_000)
+  ;({ page, log } = figure)
 })
-after(async () => {
-  await context?.close()
-  await browser?.close()
-  server?.close()
-})
+after(() => figure?.close())
 
 describe('5.1 HU clipping figure', () => {
   it('opens on [−1200, 600]: nothing below (the phantom has no padding), the voxels above 600 HU counted', async () => {

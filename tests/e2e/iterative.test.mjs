@@ -5,11 +5,11 @@
 // which OSEM reaches in fewer iterations.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { launchBrowser, openPage, startServer } from './support.mjs'
+import { openFigurePage } from './support.mjs'
 import { setControl, waitFigureReady } from './phantom-node.mjs'
 
 const ID = 'iterative-demo'
-let server, baseUrl, browser, page, context, log
+let page, log
 
 const shown = async () => {
   const el = page.locator('[data-testid="iter-numbers"]')
@@ -21,19 +21,12 @@ const shown = async () => {
 }
 const argmin = (a) => a.indexOf(Math.min(...a))
 
+let figure
 before(async () => {
-  ;({ server, baseUrl } = await startServer())
-  browser = await launchBrowser()
-  ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch03/02-iterative-recon', { waitUntil: 'load' })
-  await page.locator(`[data-testid="${ID}"]`).scrollIntoViewIfNeeded()
-  await waitFigureReady(page, ID, 180_000)
+  figure = await openFigurePage('/ch03/02-iterative-recon', ID, 180_000)
+  ;({ page, log } = figure)
 })
-after(async () => {
-  await context?.close()
-  await browser?.close()
-  server?.close()
-})
+after(() => figure?.close())
 
 describe('3.2 iterative lab', () => {
   it('SART on 30 views: 20 passes, improving on the first and ending below FBP', async () => {

@@ -4,13 +4,13 @@
 // the metal voxels of that slice.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { launchBrowser, openPage, startServer } from './support.mjs'
+import { openFigurePage } from './support.mjs'
 import { canvasPixels, readPhantom, setControl, waitFigureReady } from './phantom-node.mjs'
 
 const ID = 'metal-demo'
 const { size, hu } = readPhantom()
 const [nx, ny, nz] = size
-let server, baseUrl, browser, page, context, log
+let page, log
 
 /** Component sizes of hu >= t, face-connected, in raster order of first voxel. */
 function components(t) {
@@ -46,19 +46,12 @@ function components(t) {
 }
 const rows = () => page.locator('[data-testid^="metal-row-"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-voxels'))))
 
+let figure
 before(async () => {
-  ;({ server, baseUrl } = await startServer())
-  browser = await launchBrowser()
-  ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch05/01-preprocessing', { waitUntil: 'load' })
-  await page.locator(`[data-testid="${ID}"]`).scrollIntoViewIfNeeded()
-  await waitFigureReady(page, ID, 180_000)
+  figure = await openFigurePage('/ch05/01-preprocessing', ID, 180_000)
+  ;({ page, log } = figure)
 })
-after(async () => {
-  await context?.close()
-  await browser?.close()
-  server?.close()
-})
+after(() => figure?.close())
 
 describe('5.1 metal figure', () => {
   it('at 3000 HU lists the components a Node flood fill finds', async () => {

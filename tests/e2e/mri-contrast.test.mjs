@@ -4,15 +4,15 @@
 // is drawn (CSF voxels dark on FLAIR).
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { launchBrowser, openPage, startServer } from './support.mjs'
-import { canvasPixels, setControl, waitFigureReady } from './phantom-node.mjs'
+import { openFigurePage } from './support.mjs'
+import { canvasPixels, setControl } from './phantom-node.mjs'
 
 const ID = 'mri-contrast-demo'
 // 3 T values as printed in docs/ch01/02-mri.md (PD, T1 ms, T2 ms).
 const T = { csf: [1.0, 4454, 2373], gm: [0.86, 1820, 99], wm: [0.77, 1084, 69] }
 const se = ([pd, t1, t2], tr, te) => pd * (1 - 2 * Math.exp(-(tr - te / 2) / t1) + Math.exp(-tr / t1)) * Math.exp(-te / t2)
 const ir = ([pd, t1, t2], tr, te, ti) => pd * Math.abs(1 - 2 * Math.exp(-ti / t1) + Math.exp(-tr / t1)) * Math.exp(-te / t2)
-let server, baseUrl, browser, page, context, log, blackT1
+let page, log, blackT1
 /** Canvas pixels (of the SliceView slice) that are black: background, and CSF where it is nulled. */
 const blackPixels = async () => {
   const { data } = await canvasPixels(page, 'mri-canvas')
@@ -24,19 +24,12 @@ const blackPixels = async () => {
 const value = async (testId) => Number(await page.locator(`[data-testid="${testId}"]`).getAttribute('data-value'))
 const close = (a, b, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`)
 
+let figure
 before(async () => {
-  ;({ server, baseUrl } = await startServer())
-  browser = await launchBrowser()
-  ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch01/02-mri', { waitUntil: 'load' })
-  await page.locator(`[data-testid="${ID}"]`).scrollIntoViewIfNeeded()
-  await waitFigureReady(page, ID, 120_000)
+  figure = await openFigurePage('/ch01/02-mri', ID, 120_000)
+  ;({ page, log } = figure)
 })
-after(async () => {
-  await context?.close()
-  await browser?.close()
-  server?.close()
-})
+after(() => figure?.close())
 
 describe('1.2 MRI contrast figure', () => {
   it('opens on the T1-weighted spin echo (TR 500, TE 15) with the signals of the spin-echo formula: WM > GM > CSF', async () => {

@@ -4,29 +4,22 @@
 // to file 1; the naive left/right reading is wrong exactly when the left–right axis is flipped.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { launchBrowser, openPage, startServer } from './support.mjs'
-import { canvasPixels, setControl, waitFigureReady } from './phantom-node.mjs'
+import { openFigurePage } from './support.mjs'
+import { canvasPixels, setControl } from './phantom-node.mjs'
 
 const ID = 'orientation-demo'
-let server, baseUrl, browser, page, context, log
+let page, log
 
 const panel = (key) => page.locator(`[data-testid="orientation-panel-${key}"]`)
 /** Grey value at (x, y) of an RGBA dump. */
 const at = (img, x, y) => img.data[4 * (y * img.width + x)]
 
+let figure
 before(async () => {
-  ;({ server, baseUrl } = await startServer())
-  browser = await launchBrowser()
-  ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch05/01-preprocessing', { waitUntil: 'load' })
-  await page.locator(`[data-testid="${ID}"]`).scrollIntoViewIfNeeded()
-  await waitFigureReady(page, ID, 180_000)
+  figure = await openFigurePage('/ch05/01-preprocessing', ID, 180_000)
+  ;({ page, log } = figure)
 })
-after(async () => {
-  await context?.close()
-  await browser?.close()
-  server?.close()
-})
+after(() => figure?.close())
 
 // Which in-plane axes of file 1 (LPS) are flipped in file 2, and the expected direction diagonal.
 const CASES = [

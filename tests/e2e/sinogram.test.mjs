@@ -5,11 +5,11 @@
 // back-projection is far off, and the sinogram has bins × views pixels.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { launchBrowser, openPage, startServer } from './support.mjs'
+import { openFigurePage } from './support.mjs'
 import { setControl, waitFigureReady } from './phantom-node.mjs'
 
 const ID = 'sinogram-demo'
-let server, baseUrl, browser, page, context, log
+let page, log
 
 // The modified Shepp–Logan ellipses [intensity, a, b] (Shepp & Logan 1974, as in skimage/MATLAB).
 const ELLIPSES = [[1, 0.69, 0.92], [-0.8, 0.6624, 0.874], [-0.2, 0.11, 0.31], [-0.2, 0.16, 0.41], [0.1, 0.21, 0.25],
@@ -21,19 +21,12 @@ const value = async (id) => Number(await page.locator(`[data-testid="${id}"]`).g
 const numbers = async () => ({ fbp: await value('sino-rmse-fbp'), bp: await value('sino-rmse-bp'), view: await value('sino-view-sum'), object: await value('sino-object-sum') })
 const canvasSize = (id) => page.locator(`[data-testid="${id}"]`).evaluate((c) => [c.width, c.height])
 
+let figure
 before(async () => {
-  ;({ server, baseUrl } = await startServer())
-  browser = await launchBrowser()
-  ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch03/01-analytic-recon', { waitUntil: 'load' })
-  await page.locator(`[data-testid="${ID}"]`).scrollIntoViewIfNeeded()
-  await waitFigureReady(page, ID, 180_000)
+  figure = await openFigurePage('/ch03/01-analytic-recon', ID, 180_000)
+  ;({ page, log } = figure)
 })
-after(async () => {
-  await context?.close()
-  await browser?.close()
-  server?.close()
-})
+after(() => figure?.close())
 
 describe('3.1 sinogram / FBP lab', () => {
   it('opens on the phantom, 256 bins × 180 views, ramp: each view sums to the phantom mass', async () => {

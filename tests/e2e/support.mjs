@@ -105,3 +105,24 @@ export async function openChapterFigure(page, baseUrl, testId) {
   await page.waitForTimeout(300)
   await figure.scrollIntoViewIfNeeded()
 }
+
+/**
+ * Serves the built site, opens `path` in a fresh page, scrolls figure `testId` into view and waits
+ * for its data-state to be 'ready'. Returns the page, its log (see openPage) and close().
+ */
+export async function openFigurePage(path, testId, timeout = 120_000) {
+  const { server, baseUrl } = await startServer()
+  const browser = await launchBrowser()
+  const { page, context, log } = await openPage(browser, baseUrl)
+  await page.goto(baseUrl + path, { waitUntil: 'load' })
+  await page.locator(`[data-testid="${testId}"]`).scrollIntoViewIfNeeded()
+  await page.waitForFunction((x) => document.querySelector(`[data-testid="${x}"]`)?.getAttribute('data-state') === 'ready', testId, { timeout })
+  return {
+    page, log, baseUrl,
+    async close() {
+      await context.close()
+      await browser.close()
+      server.close()
+    },
+  }
+}

@@ -5,29 +5,22 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { launchBrowser, openPage, startServer } from './support.mjs'
-import { canvasPixels, setControl, waitFigureReady } from './phantom-node.mjs'
+import { openFigurePage } from './support.mjs'
+import { canvasPixels, setControl } from './phantom-node.mjs'
 
 const ID = 'tools-demo'
 const DIR = new URL('../../public/data/tool-checks/', import.meta.url)
 const ix = JSON.parse(readFileSync(new URL('index.json', DIR), 'utf8'))
-let server, baseUrl, browser, page, context, log
+let page, log
 const stat = async (name) => Number(await page.locator('[data-testid="tools-stats"]').getAttribute(name))
 const greys = (img) => Array.from({ length: img.width * img.height }, (_, i) => img.data[4 * i])
 
+let figure
 before(async () => {
-  ;({ server, baseUrl } = await startServer())
-  browser = await launchBrowser()
-  ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch01/06-tools', { waitUntil: 'load' })
-  await page.locator(`[data-testid="${ID}"]`).scrollIntoViewIfNeeded()
-  await waitFigureReady(page, ID)
+  figure = await openFigurePage('/ch01/06-tools', ID)
+  ;({ page, log } = figure)
 })
-after(async () => {
-  await context?.close()
-  await browser?.close()
-  server?.close()
-})
+after(() => figure?.close())
 
 describe('1.6 tools figure', () => {
   for (const op of ['clahe', 'equalize']) {

@@ -2,26 +2,19 @@
 // rises about as sqrt(dose), falls with scatter and partly recovers with the grid.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { launchBrowser, openPage, startServer } from './support.mjs'
+import { openFigurePage } from './support.mjs'
 import { setControl, waitFigureReady } from './phantom-node.mjs'
 
 const ID = 'xray-demo'
-let server, baseUrl, browser, page, context, log
+let page, log
 const num = async (name) => Number(await page.locator('[data-testid="xray-numbers"]').getAttribute(name))
 
+let figure
 before(async () => {
-  ;({ server, baseUrl } = await startServer())
-  browser = await launchBrowser()
-  ;({ page, context, log } = await openPage(browser, baseUrl))
-  await page.goto(baseUrl + '/ch01/03-xray', { waitUntil: 'load' })
-  await page.locator(`[data-testid="${ID}"]`).scrollIntoViewIfNeeded()
-  await waitFigureReady(page, ID, 180_000)
+  figure = await openFigurePage('/ch01/03-xray', ID, 180_000)
+  ;({ page, log } = figure)
 })
-after(async () => {
-  await context?.close()
-  await browser?.close()
-  server?.close()
-})
+after(() => figure?.close())
 
 describe('1.3 X-ray figure', () => {
   it('CNR grows with dose: 100x the photons gives between 4x and 12x the CNR', async () => {
