@@ -2,3 +2,4 @@
 export * from './signal'
 export * from './tissue-classes'
 export * from './simulate'
+export { fft2, ifft2, dftInPlace, complexMagnitude, KspaceError, type Fft2Options } from './kspace'
