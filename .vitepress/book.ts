@@ -30,7 +30,7 @@ export const book: BookPart[] = [
       { text: '1.4 PET and ultrasound', link: '/ch01/04-pet-us', ready: true },
       { text: '1.5 Data formats: DICOM and NIfTI', link: '/ch01/05-data-formats', ready: true },
       { text: '1.6 Software tools', link: '/ch01/06-tools', ready: true },
-      { text: '1.7 Artifacts', link: '/ch01/07-artifacts' },
+      { text: '1.7 Artifacts', link: '/ch01/07-artifacts', ready: true },
     ],
   },
   {

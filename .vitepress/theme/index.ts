@@ -25,6 +25,7 @@ const figures: Record<string, () => Promise<Component>> = {
   UltrasoundDemo: () => import('../../demos/UltrasoundDemo.vue'),
   ToolsDemo: () => import('../../demos/ToolsDemo.vue'),
   XrayDemo: () => import('../../demos/XrayDemo.vue'),
+  ArtifactsDemo: () => import('../../demos/ArtifactsDemo.vue'),
   AttenuationDemo: () => import('../../demos/AttenuationDemo.vue'),
   MriContrastDemo: () => import('../../demos/MriContrastDemo.vue'),
   SinogramDemo: () => import('../../demos/SinogramDemo.vue'),
