@@ -20,6 +20,7 @@ const figures: Record<string, () => Promise<Component>> = {
   OrientationDemo: () => import('../../demos/OrientationDemo.vue'),
   RadiographDemo: () => import('../../demos/RadiographDemo.vue'),
   AugmentationDemo: () => import('../../demos/AugmentationDemo.vue'),
+  LabDemo: () => import('../../demos/LabDemo.vue'),
 }
 
 export default {
