@@ -45,10 +45,11 @@ export function stepsFromPipeline(json: unknown): { name: string; description?: 
 
 /** The pipeline JSON of the editor's steps. */
 export function toPipeline(name: string, steps: EditStep[], description?: string): Pipeline {
-  return {
+  // A plain deep copy: the editor's steps are Vue proxies, which postMessage cannot clone.
+  return JSON.parse(JSON.stringify({
     format: PIPELINE_FORMAT, version: PIPELINE_VERSION, name: name.trim() || 'my-pipeline', ...(description ? { description } : {}),
     steps: steps.map((s): PipelineStep => ({ op: s.op, options: { ...s.options }, ...(s.optional ? { optional: true } : {}), ...(s.comment ? { comment: s.comment } : {}) })),
-  }
+  })) as Pipeline
 }
 
 /**
