@@ -174,6 +174,32 @@ describe('Pipeline Lab', () => {
     await other.close()
   })
 
+  it('cancels a run on the thorax phantom sample and keeps the sample loaded', async () => {
+    await tid('lab-sample-phantom').click()
+    assert.equal(await settled(), 'ready', await errorText())
+    const size = await tid('lab-input').getAttribute('data-size')
+    assert.equal(size.split(',').length, 3)
+    await tid('lab-run').click()
+    await page.waitForSelector('[data-testid="lab-demo"][data-state="running"]', { timeout: 10_000 })
+    await tid('figure-cancel').click()
+    assert.equal(await settled(), 'ready')
+    assert.match(await tid('lab-notice').textContent(), /cancelled\. Your scan is still loaded/)
+    assert.equal(await tid('lab-input').getAttribute('data-size'), size)
+  })
+
+  it('a step that cannot apply says so and the others run (CT_small: one slice, no lungs)', async () => {
+    await tid('lab-sample-ct-small').click()
+    assert.equal(await settled(), 'ready', await errorText())
+    await tid('lab-preset').selectOption('ct-lung')
+    await tid('lab-run').click()
+    assert.equal(await settled(), 'ready')
+    const rows = await page.locator('[data-testid="lab-result-row"]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-op'), e.getAttribute('data-status')]))
+    assert.deepEqual(rows.find((r) => r[0] === 'segmentLungs'), ['segmentLungs', 'failed'])
+    assert.deepEqual(rows.filter((r) => r[0] !== 'segmentLungs').map((r) => r[1]), ['ok', 'ok', 'ok', 'ok', 'ok'])
+    assert.match(await errorText(), /Step 3 \(segmentLungs\) failed: .*the other steps ran/)
+    assert.equal(await tid('lab-download-nifti').isDisabled(), false)
+  })
+
   it('made no request to another host, no failed request and no console error', () => {
     assert.deepEqual(log.external, [])
     assert.deepEqual(log.failed, [])
