@@ -123,6 +123,21 @@ describe('Pipeline Lab', () => {
     assert.equal(b.length, 352 + predictedSize.reduce((a, c) => a * c, 1) * 4)
   })
 
+  it('downloads a mask as uint8 and the result as int16 on the same grid', async () => {
+    const header = (gz) => {
+      const b = gunzipSync(gz)
+      const v = new DataView(b.buffer, b.byteOffset, b.byteLength)
+      return { size: [1, 2, 3].map((d) => v.getInt16(40 + 2 * d, true)), datatype: v.getInt16(70, true), bytes: b.length }
+    }
+    const lungs = await download('lab-download-mask-lungs')
+    assert.equal(lungs.name, 'lab-mask-lungs.nii.gz')
+    const voxels = predictedSize.reduce((a, c) => a * c, 1)
+    assert.deepEqual(header(lungs.bytes), { size: predictedSize, datatype: 2, bytes: 352 + voxels })
+    await tid('lab-download-type').selectOption('int16')
+    assert.deepEqual(header((await download('lab-download-nifti')).bytes), { size: predictedSize, datatype: 4, bytes: 352 + 2 * voxels })
+    await tid('lab-download-type').selectOption('')
+  })
+
   it('downloads the pipeline JSON and a provenance record without names or UIDs', async () => {
     const p = JSON.parse((await download('lab-download-pipeline')).bytes.toString('utf8'))
     assert.equal(p.format, 'med-imaging-primer/pipeline')
@@ -151,6 +166,18 @@ describe('Pipeline Lab', () => {
     await tid('lab-limit').blur()
     assert.equal(await tid('lab-step-1-error').count(), 0)
     assert.equal(await tid('lab-input').getAttribute('data-size'), inputSize.join(','))
+  })
+
+  it('refuses, with the estimate, a series above the memory limit before decoding it', async () => {
+    await tid('lab-limit').fill('1')
+    await tid('lab-limit').blur()
+    await lab().locator('input[type=file]').first().setInputFiles(files.slice(0, 3))
+    assert.equal(await settled(), 'error')
+    // 512 × 512 × 3 slices × 4 bytes = 3.1 MB
+    assert.match(await errorText(), /needs about 3\.1 MB once decoded, above the Lab's memory limit of 1\.0 MB: not loaded/)
+    assert.equal(await tid('lab-input').getAttribute('data-size'), inputSize.join(','), 'the scan loaded before stays loaded')
+    await tid('lab-limit').fill('1500')
+    await tid('lab-limit').blur()
   })
 
   it('says which option of which step is wrong', async () => {
