@@ -201,6 +201,25 @@ describe('Pipeline Lab', () => {
     await other.close()
   })
 
+  it('lists two series and loads the one the reader chooses; a NIfTI shows its grid before decoding', async () => {
+    const ctSmall = { name: 'CT_small.dcm', mimeType: 'application/dicom', buffer: readFileSync(fileURLToPath(new URL('../../public/data/CT_small.dcm', import.meta.url))) }
+    await lab().locator('input[type=file]').first().setInputFiles([...files.slice(0, 2), ctSmall])
+    assert.equal(await settled(), 'ready', await errorText())
+    assert.equal(await page.locator('[data-testid="lab-series-row"]').count(), 2)
+    assert.match(await tid('lab-notice').textContent(), /2 image series found: choose one/)
+    const ctRow = page.locator('[data-testid="lab-series-row"]', { hasText: '128 × 128 × 1' })
+    await ctRow.locator('[data-testid="lab-series-open"]').click()
+    assert.equal(await settled(), 'ready', await errorText())
+    assert.equal(await tid('lab-input').getAttribute('data-size'), '128,128,1')
+    // The phantom's NIfTI figure copy (gzip): its header is read in the page to list size, spacing and memory.
+    const nii = { name: 'thorax.nii.gz', mimeType: 'application/gzip', buffer: readFileSync(fileURLToPath(new URL('thorax-1.4mm.nii.gz', dataDir))) }
+    await lab().locator('input[type=file]').first().setInputFiles([nii])
+    assert.equal(await settled(), 'ready', await errorText())
+    const row = await page.locator('[data-testid="lab-series-row"]').textContent()
+    assert.match(row, /NIfTI.*256 × 256 × 72.*1\.4 × 1\.4 × 2\.5/)
+    assert.equal(await tid('lab-input').getAttribute('data-size'), '256,256,72')
+  })
+
   it('cancels a run on the thorax phantom sample and keeps the sample loaded', async () => {
     await tid('lab-sample-phantom').click()
     assert.equal(await settled(), 'ready', await errorText())
