@@ -187,6 +187,19 @@ describe('Pipeline Lab', () => {
     await tid('lab-preset').selectOption('ct-lung')
   })
 
+  it('loads a pipeline JSON file, and names the step of a misspelt operation', async () => {
+    const mine = { ...ctLung, name: 'mine', steps: [ctLung.steps[1], { op: 'clipIntensity', options: { min: -1000, max: 400 } }] }
+    await tid('lab-pipeline-file').setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(mine)) })
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="lab-editor"] li[data-op]').length === 2)
+    assert.equal(await tid('lab-pipeline-name').inputValue(), 'mine')
+    const bad = { ...mine, steps: [mine.steps[0], { op: 'clipIntensty', options: {} }] }
+    await tid('lab-pipeline-file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) })
+    await page.waitForSelector('[data-testid="lab-demo"] [data-testid="figure-error"]')
+    assert.match(await errorText(), /bad\.json: step 2: unknown operation "clipIntensty" \(did you mean "clipIntensity"\?\)/)
+    assert.equal(await page.locator('[data-testid="lab-editor"] li[data-op]').count(), 2, 'the pipeline before stays')
+    await tid('lab-preset').selectOption('ct-lung')
+  })
+
   it('shares the pipeline as a link with parameters only, and opens it', async () => {
     await tid('lab-step-1-remove').click()
     await tid('lab-share').click()
