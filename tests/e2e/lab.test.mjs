@@ -87,6 +87,18 @@ describe('Pipeline Lab', () => {
     assert.deepEqual((await tid('lab-input').getAttribute('data-spacing')).split(',').map(Number), inputSpacing)
   })
 
+  it('inspects the header of one file with identifying attributes highlighted', async () => {
+    await tid('lab-header').locator('summary').click()
+    await tid('lab-header-filter').waitFor({ timeout: 30_000 })
+    const row = (keyword) => page.locator(`[data-testid="lab-header"] tr[data-keyword="${keyword}"]`)
+    assert.match(await row('PatientName').getAttribute('class'), /flag/)
+    assert.match(await row('SeriesInstanceUID').getAttribute('class'), /flag/)
+    assert.doesNotMatch((await row('PixelSpacing').getAttribute('class')) ?? '', /flag/)
+    await tid('lab-header-filter').fill('0028,0030')
+    assert.equal(await page.locator('[data-testid="lab-header"] tbody tr').count(), 1)
+    await tid('lab-header-filter').fill('')
+  })
+
   it('loads the ct-lung preset and predicts the output grid', async () => {
     await tid('lab-preset').selectOption('chest-xray')
     assert.equal(await page.locator('[data-testid^="lab-step-"][data-op]').count(), 3)
