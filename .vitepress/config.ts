@@ -41,6 +41,7 @@ export default defineConfig({
       { text: 'Read', link: '/guide/' },
       { text: '5.1 Preprocessing', link: '/ch05/01-preprocessing' },
       { text: 'Sample data', link: '/appendix/e-sample-data' },
+      { text: 'Pipeline Lab', link: '/lab' },
     ],
     sidebar: book.map((part) => ({
       text: part.text,
