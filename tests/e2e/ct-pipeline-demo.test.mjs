@@ -42,12 +42,13 @@ const errorBox = '[data-testid="ctp-demo"] [data-testid="figure-error"]'
 const fileInput = '[data-testid="ctp-demo"] [data-testid="figure-file-input"]'
 const folderInput = '[data-testid="ctp-demo"] [data-testid="figure-folder-input"]'
 
+/** The state the figure settled in, read in the same check that saw it settle (it may start running again right after). */
 async function waitSettled(timeout = 60_000) {
-  await page.waitForFunction(() => {
+  const handle = await page.waitForFunction(() => {
     const s = document.querySelector('[data-testid="ctp-demo"]')?.getAttribute('data-state')
-    return s === 'ready' || s === 'error'
+    return s === 'ready' || s === 'error' ? s : false
   }, null, { timeout })
-  return demo().getAttribute('data-state')
+  return handle.jsonValue()
 }
 
 /** The error box's text, or '' when there is none (without waiting for one to appear). */
@@ -87,7 +88,6 @@ before(async () => {
     await page.waitForTimeout(500)
     stable = (await demo().getAttribute('data-state')) === 'ready'
   }
-  assert.equal(await waitSettled(), 'ready', await errorText())
 })
 after(async () => {
   await context?.close()
