@@ -29,34 +29,15 @@ export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false, 
     }
   }
   const sign = inverse ? 1 : -1
-  if (twiddles) {
-    const { cos, sin } = twiddles
-    for (let len = 2; len <= n; len <<= 1) {
-      const half = len >> 1
-      const step = n / len
-      for (let k = 0; k < half; k++) {
-        const wr = cos[k * step]
-        const wi = sign * sin[k * step]
-        for (let i = k; i < n; i += len) {
-          const j = i + half
-          const xr = re[j] * wr - im[j] * wi
-          const xi = re[j] * wi + im[j] * wr
-          re[j] = re[i] - xr
-          im[j] = im[i] - xi
-          re[i] += xr
-          im[i] += xi
-        }
-      }
-    }
-    return
-  }
+  const table = twiddles
   for (let len = 2; len <= n; len <<= 1) {
     const half = len >> 1
     const ang = (sign * 2 * Math.PI) / len
+    const step = n / len
     for (let k = 0; k < half; k++) {
-      // Twiddles from cos/sin directly (not by recurrence) to keep the error at machine precision.
-      const wr = Math.cos(ang * k)
-      const wi = Math.sin(ang * k)
+      // From the table when given; else cos/sin directly (not by recurrence), at machine precision.
+      const wr = table ? table.cos[k * step] : Math.cos(ang * k)
+      const wi = table ? sign * table.sin[k * step] : Math.sin(ang * k)
       for (let i = k; i < n; i += len) {
         const j = i + half
         const xr = re[j] * wr - im[j] * wi
