@@ -150,7 +150,8 @@ export async function openSample(sample: ScanSample, options: OpenSampleOptions 
     // First the one slice (tens of kB), then the volume (it does not share the line with the
     // slice; its download starts while the slice is read, and is shared with the call below).
     const bytes = await loadSample(sample.preview, { signal })
-    if (sample.file) loadSample(sample.file, { signal }).catch(() => {})
+    // The volume yields the line to the downloads of the figures the reader scrolls to next.
+    if (sample.file) loadSample(sample.file, { signal, background: true }).catch(() => {})
     const image = await runInWorker('readNifti', [bytes, { name: sample.preview }], { signal, transfer: true })
     onPreview({ ...describe(image, sample.label, null, []), ct: sample.ct ?? false })
   }
@@ -163,7 +164,7 @@ export async function openSample(sample: ScanSample, options: OpenSampleOptions 
     const image = await runInWorker('readDicomSeries', [buffers], { signal, transfer: true, onProgress: (p) => onProgress?.(0.6 + 0.4 * p, 'Decoding DICOM…') })
     return { ...describe(image, sample.label, header, []), ct: sample.ct ?? isHounsfield(image) }
   }
-  const bytes = await loadSample(sample.file!, { signal, onProgress: bytesProgress })
+  const bytes = await loadSample(sample.file!, { signal, onProgress: bytesProgress, background: !!(sample.preview && onPreview) })
   const kind = sniff(new Uint8Array(bytes, 0, Math.min(352, bytes.byteLength)))
   onProgress?.(0.6, 'Decoding…')
   if (kind === 'nifti') {

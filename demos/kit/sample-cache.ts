@@ -6,6 +6,12 @@
  * when every caller waiting for it has cancelled. Progress is reported in bytes.
  *
  * Callers get their own copy of the bytes, so they may transfer it to the worker.
+ *
+ * A `background` download (e.g. the full volume behind a figure that already shows its first
+ * slice) yields the line to every other download: it stops reading while one is under way, so
+ * the figure the reader scrolls to next gets the bandwidth for its first picture. A paused
+ * response keeps its connection; the browser stops receiving once its buffers are full (flow
+ * control), so nothing is fetched twice. A caller that needs the file now promotes it.
  */
 import { withBase } from 'vitepress'
 
@@ -26,6 +32,11 @@ export interface LoadSampleOptions {
   signal?: AbortSignal
   /** Bytes received so far and the total when the server sent a Content-Length. */
   onProgress?: BytesProgress
+  /**
+   * Yield to other downloads (default false): reading pauses while any foreground download is
+   * under way. A later call without `background` for the same file promotes it to the foreground.
+   */
+  background?: boolean
 }
 
 interface Entry {
@@ -36,6 +47,12 @@ interface Entry {
   total: number | undefined
   listeners: Set<BytesProgress>
   bytes?: ArrayBuffer
+  /** Yields to foreground downloads while true. */
+  background: boolean
+  /** Resumes a paused background download (set while it is paused). */
+  wake?: () => void
+  /** Counted in `foreground` (a foreground download not yet finished). */
+  counted: boolean
 }
 
 const entries = new Map<string, Entry>()
@@ -44,6 +61,34 @@ export const requestLog: string[] = []
 
 function abortError(): DOMException {
   return new DOMException('The download was cancelled.', 'AbortError')
+}
+
+/** Foreground downloads under way, and the paused background downloads waiting for none. */
+let foreground = 0
+const waitingForIdle = new Set<() => void>()
+
+function countForeground(entry: Entry, on: boolean): void {
+  if (entry.counted === on) return
+  entry.counted = on
+  foreground += on ? 1 : -1
+  if (foreground === 0) {
+    for (const wake of waitingForIdle) wake()
+    waitingForIdle.clear()
+  }
+}
+
+/** Resolves when no foreground download is under way, or the entry is promoted or cancelled. */
+function yieldLine(entry: Entry): Promise<void> {
+  return new Promise((resolve) => {
+    const wake = () => {
+      waitingForIdle.delete(wake)
+      entry.controller.signal.removeEventListener('abort', wake)
+      resolve()
+    }
+    waitingForIdle.add(wake)
+    entry.wake = wake
+    entry.controller.signal.addEventListener('abort', wake)
+  })
 }
 
 function evict(): void {
@@ -67,6 +112,8 @@ async function download(url: string, entry: Entry): Promise<ArrayBuffer> {
   const reader = response.body.getReader()
   const chunks: Uint8Array[] = []
   for (;;) {
+    while (entry.background && foreground > 0 && !entry.controller.signal.aborted) await yieldLine(entry)
+    entry.wake = undefined
     const { done, value } = await reader.read()
     if (done) break
     chunks.push(value)
@@ -84,22 +131,31 @@ async function download(url: string, entry: Entry): Promise<ArrayBuffer> {
 
 /** Fetches a file of the site (path from the site root, e.g. `/data/ch2.nii.gz`). */
 export function loadSample(path: string, options: LoadSampleOptions = {}): Promise<ArrayBuffer> {
-  const { signal, onProgress } = options
+  const { signal, onProgress, background = false } = options
   if (signal?.aborted) return Promise.reject(abortError())
   const url = withBase(path)
   let entry = entries.get(url)
   if (entry) {
     entries.delete(url) // re-insert: most recently used
     entries.set(url, entry)
+    if (!background && entry.background && !entry.bytes) {
+      // Needed now: stop yielding, and count as foreground (other background downloads yield to it).
+      entry.background = false
+      countForeground(entry, true)
+      entry.wake?.()
+    }
   } else {
-    const created: Entry = { controller: new AbortController(), waiting: 0, received: 0, total: undefined, listeners: new Set(), promise: null! }
+    const created: Entry = { controller: new AbortController(), waiting: 0, received: 0, total: undefined, listeners: new Set(), promise: null!, background, counted: false }
+    countForeground(created, !background)
     created.promise = download(url, created).then(
       (bytes) => {
         created.bytes = bytes
+        countForeground(created, false)
         evict()
         return bytes
       },
       (err) => {
+        countForeground(created, false)
         entries.delete(url)
         throw err
       },

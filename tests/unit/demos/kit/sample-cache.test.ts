@@ -174,4 +174,56 @@ describe('eviction', () => {
     await p4
     expect(fetches).toEqual(['/big1', '/big2', '/big1'])
   })
+
+  it('pauses a background download while a foreground one runs, then finishes it without refetching', async () => {
+    const { loadSample } = await import('../../../../demos/kit/sample-cache')
+    files.set('/volume', fileOf(2000, 40))
+    const got: number[] = []
+    const volume = loadSample('/volume', { background: true, onProgress: (r) => got.push(r) })
+    await release(3)
+    const before = got.at(-1)!
+    expect(before).toBeGreaterThan(0)
+    files.set('/figure', fileOf(600, 12))
+    const figure = loadSample('/figure')
+    // While the figure's file downloads (12 chunks), the volume only drains what was already on
+    // its way (the stream's queue: a few chunks), instead of a chunk per round.
+    let figureDone = false
+    void figure.then(() => (figureDone = true))
+    for (let i = 0; i < 40 && !figureDone; i++) await release(1)
+    expect(figureDone).toBe(true)
+    expect(got.at(-1)! - before).toBeLessThanOrEqual(150)
+    await release()
+    expect((await volume).byteLength).toBe(2000)
+    expect(fetches).toEqual(['/volume', '/figure'])
+    expect(aborted).toEqual([])
+  })
+
+  it('a foreground caller of a paused background file promotes it', async () => {
+    const { loadSample } = await import('../../../../demos/kit/sample-cache')
+    const volume = loadSample('/a.bin', { background: true })
+    await release(2)
+    const other = loadSample('/b.bin')
+    await release(1)
+    // /a.bin is paused behind /b.bin; asking for it now makes both foreground: both finish.
+    const now = loadSample('/a.bin')
+    await release()
+    expect((await now).byteLength).toBe(1000)
+    expect((await volume).byteLength).toBe(1000)
+    expect((await other).byteLength).toBe(300)
+    expect(fetches).toEqual(['/a.bin', '/b.bin'])
+  })
+
+  it('cancelling a paused background download stops it', async () => {
+    const { loadSample } = await import('../../../../demos/kit/sample-cache')
+    const c = new AbortController()
+    const volume = loadSample('/a.bin', { background: true, signal: c.signal })
+    await release(2)
+    const other = loadSample('/b.bin')
+    await release(1)
+    c.abort()
+    await expect(volume).rejects.toMatchObject({ name: 'AbortError' })
+    await release()
+    expect((await other).byteLength).toBe(300)
+    expect(aborted).toEqual(['/a.bin'])
+  })
 })
