@@ -256,6 +256,7 @@ function writeDataSet(ctx: Ctx, ds: DataSet, prefix: string, dummy: boolean, top
     if (!added && tag >= 0x00120062) { ctx.w.push(profileElements(ctx.w)); added = true }
     if (top && tag >= 0x00120062 && tag <= 0x00120064) continue
     if ((tag & 0xffff) === 0) continue // group length (retired; would be wrong after the changes)
+    if (group === 0xfffe) continue // an item delimiter dicom-parser keeps as an element (implicit VR): written by us
     const vr = vrOf(el, tag)
     const path = prefix + formatTag(tag)
     const code = deidentificationCode(tag)
