@@ -24,7 +24,21 @@ import pydicom
 
 here = Path(__file__).resolve().parent
 root = here.parent.parent.parent
-SAMPLES = ['CT_small.dcm', 'MR_small.dcm', 'ct-thorax-phantom/slice-030.dcm', 'bad/rtplan.dcm']  # rtplan: implicit VR, nested sequences
+# Paths from the repository root. rtplan: implicit VR, nested sequences; 693_J2KI: encapsulated
+# JPEG 2000 pixel data; the two MR_small copies (written by make_fixtures): big endian, deflated.
+SAMPLES = ['public/data/CT_small.dcm', 'public/data/MR_small.dcm', 'public/data/ct-thorax-phantom/slice-030.dcm',
+           'public/data/bad/rtplan.dcm', 'public/data/693_J2KI.dcm',
+           'tests/reference/deid/MR_small_bigendian.dcm', 'tests/reference/deid/MR_small_deflated.dcm']
+
+
+def make_fixtures():
+    from pydicom.uid import DeflatedExplicitVRLittleEndian, ExplicitVRBigEndian
+    for ts, name in ((ExplicitVRBigEndian, 'MR_small_bigendian.dcm'), (DeflatedExplicitVRLittleEndian, 'MR_small_deflated.dcm')):
+        ds = pydicom.dcmread(root / 'public' / 'data' / 'MR_small.dcm')
+        ds.file_meta.TransferSyntaxUID = ts
+        ds.is_little_endian = ts != ExplicitVRBigEndian
+        ds.is_implicit_VR = False
+        ds.save_as(here / name, write_like_original=False)
 DUMMY = {'AE': 'ANONYMIZED', 'AS': '000Y', 'CS': 'ANONYMIZED', 'DA': '19000101', 'DS': '0', 'DT': '19000101000000', 'IS': '0',
          'LO': 'ANONYMIZED', 'LT': 'ANONYMIZED', 'PN': 'ANONYMIZED', 'SH': 'ANONYMIZED', 'ST': 'ANONYMIZED', 'TM': '000000',
          'UC': 'ANONYMIZED', 'UR': 'urn:x-anonymized', 'UT': 'ANONYMIZED'}
@@ -97,8 +111,9 @@ def walk(ds, prefix, dummy, changes, remaining, top):
 
 def reference():
     out = {'pydicom': pydicom.__version__, 'source': json.load(open(here / 'table-e1-1.json'))['source'], 'samples': {}}
+    make_fixtures()
     for name in SAMPLES:
-        ds = pydicom.dcmread(root / 'public' / 'data' / name)
+        ds = pydicom.dcmread(root / name)
         changes, remaining = [], []
         if 'MediaStorageSOPInstanceUID' in ds.file_meta:
             changes.append({'path': '(0002,0003)', 'action': 'U', 'after': 'uid'})

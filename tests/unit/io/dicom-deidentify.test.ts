@@ -16,7 +16,8 @@ const root = new URL('../../../', import.meta.url).pathname
 const ref = JSON.parse(readFileSync(join(root, 'tests/reference/deid/reference.json'), 'utf8')) as {
   samples: Record<string, { changes: { path: string; action: string; after?: string }[]; remaining: string[] }>
 }
-const sample = (name: string) => new Uint8Array(readFileSync(join(root, 'public/data', name)))
+const file = (path: string) => new Uint8Array(readFileSync(join(root, path)))
+const sample = (name: string) => file(`public/data/${name}`)
 const tmp = mkdtempSync(join(tmpdir(), 'deid-unit-'))
 
 /** Every element path of a file (tags, with [item] for nested ones), meta group excluded unless asked. */
@@ -46,14 +47,16 @@ function pydicomRead(file: string): { transferSyntax: string; values: Record<str
   return JSON.parse(execFileSync('/usr/bin/python3', [join(root, 'tests/reference/deid/deid-reference.py'), '--read', file], { encoding: 'utf8' }))
 }
 
+const trimValues = (s: string) => s.split('\\').map((x) => x.trim()).join('\\')
+
 describe('deidentifyDicom against the pydicom reference', () => {
   for (const name of Object.keys(ref.samples)) {
     describe(name, () => {
-      const input = sample(name)
+      const input = file(name)
       const r = deidentifyDicom(input)
       const expected = ref.samples[name]
-      const file = join(tmp, name.replace(/\//g, '_'))
-      writeFileSync(file, r.bytes)
+      const out = join(tmp, name.replace(/\//g, '_'))
+      writeFileSync(out, r.bytes)
 
       it('changes the same elements with the same actions and dummy values', () => {
         const ours = r.changes.filter((c) => c.action !== 'added').map((c) => `${c.path} ${c.action}`)
@@ -85,11 +88,11 @@ describe('deidentifyDicom against the pydicom reference', () => {
         expect([...after.values()].some((t) => parseInt(t.tag.slice(1, 5), 16) % 2 === 1)).toBe(false)
       })
       it('is parsed by dcmdump, and pydicom reads the same values, transfer syntax and pixel bytes', () => {
-        const dump = dcmdump(file)
+        const dump = dcmdump(out)
         expect(dump).toContain('PatientIdentityRemoved')
         expect(dump).not.toMatch(/^[EW]: /m)
-        const py = pydicomRead(file)
-        const orig = pydicomRead(join(root, 'public/data', name))
+        const py = pydicomRead(out)
+        const orig = pydicomRead(join(root, name))
         expect(py.transferSyntax).toBe(orig.transferSyntax)
         expect(py.pixelSha256).toBe(orig.pixelSha256)
         const ours = paths(r.bytes, true)
@@ -97,7 +100,8 @@ describe('deidentifyDicom against the pydicom reference', () => {
         for (const [p, v] of Object.entries(py.values)) {
           const t = ours.get(p)
           expect(t, p).toBeDefined()
-          if (typeof v === 'string') { expect(t!.value.replace(/\s+$/, ''), p).toBe(v.replace(/\s+$/, '')); compared++ }
+          // Compare value by value: readers differ on padding inside a multi-valued string.
+          if (typeof v === 'string') { expect(trimValues(t!.value), p).toBe(trimValues(v)); compared++ }
         }
         expect(compared).toBeGreaterThan(20)
       })
@@ -108,6 +112,8 @@ describe('deidentifyDicom against the pydicom reference', () => {
         for (const c of r.changes) {
           if (c.action === 'added' || c.before.length < 4 || /^Sequence of/.test(c.before) || /^[-+\d.\\ eE]+$/.test(c.before)) continue
           if (kept.some((v) => v.includes(c.before))) continue
+          // A short original such as 'ANON' can be part of a dummy value ('ANONYMIZED').
+          if (r.changes.some((d) => d.after.includes(c.before))) continue
           expect(text.includes(c.before), `${c.path} ${c.keyword}: ${c.before}`).toBe(false)
         }
       })
