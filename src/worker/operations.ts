@@ -21,6 +21,7 @@ import {
   photonNoise, simulateProjectionReadings,
   radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
+  simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
 } from '../index'
 
 export const operations = {
@@ -42,6 +43,7 @@ export const operations = {
   photonNoise, simulateProjectionReadings,
   radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
+  simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
 }
 
 export type Operations = typeof operations
@@ -66,4 +68,6 @@ export const progressOptionIndex: Partial<Record<OperationName, number>> = {
   iradonSart: 1,
   mlem: 1,
   runPipeline: 2,
+  simulatePetAttenuation: 1,
+  attenuationCorrectionFactors: 1,
 }

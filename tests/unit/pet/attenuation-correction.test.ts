@@ -89,7 +89,7 @@ describe('decayCorrectionFactor and randomsRate', () => {
       expect(Math.abs(decayCorrectionFactor(c.t, c.halfLife, c.frame) - c.dcf) / c.dcf).toBeLessThan(1e-10)
     }
   })
-  it('one half-life doubles; a frame of one half-life adds ln2/(1/2)·… = 1/(2 ln 2)·… ≈ 1.4427 / 1.0', () => {
+  it('one half-life before the frame doubles; a frame one half-life long adds ln 2 / (1 − 1/2) = 1.386', () => {
     expect(decayCorrectionFactor(6586.2, 6586.2)).toBeCloseTo(2, 12)
     expect(decayCorrectionFactor(0, 6586.2, 6586.2)).toBeCloseTo(Math.LN2 / 0.5, 12)
   })
