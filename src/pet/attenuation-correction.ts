@@ -115,7 +115,7 @@ export function huToMu511(ct: Image, options: HuToMuOptions = {}): Image {
     size: [...ct.size],
     spacing: [...ct.spacing],
     origin: [...ct.origin],
-    direction: Float64Array.from(ct.direction),
+    direction: Float64Array.from(ct.direction as ArrayLike<number>),
     metadata: new Map(ct.metadata),
     data: out,
   }

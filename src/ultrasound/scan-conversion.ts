@@ -26,6 +26,8 @@ export interface ScanConversionOptions {
   outputSize: [number, number]
   /** Value outside the sector. Default 0. */
   fill?: number
+  /** 'linear' (default, bilinear) or 'nearest' (the sample at the rounded fractional indices, for comparison). */
+  interpolation?: 'linear' | 'nearest'
 }
 
 /** The Cartesian bounding box [xMin, xMax, zMin, zMax] (mm) of a sector. */
@@ -58,6 +60,8 @@ export function scanConvert(polar: Image, options: ScanConversionOptions): Image
   if (!Array.isArray(outputSize) || outputSize.length !== 2 || !outputSize.every((n) => Number.isInteger(n) && n >= 2 && n <= 4096)) {
     throw new UltrasoundProcessingError('BAD_OPTION', `${op}: outputSize must be [width, height], integers in [2, 4096], got ${JSON.stringify(outputSize)}`)
   }
+  const interpolation = options?.interpolation ?? 'linear'
+  if (interpolation !== 'linear' && interpolation !== 'nearest') throw new UltrasoundProcessingError('BAD_OPTION', `${op}: interpolation must be 'linear' or 'nearest', got ${String(interpolation)}`)
   if (!Number.isFinite(fill)) throw new UltrasoundProcessingError('BAD_OPTION', `${op}: fill must be a finite number`)
   if (lines < 2 || samples < 2) throw new UltrasoundProcessingError('BAD_IMAGE', `${op}: the polar image needs at least 2 lines and 2 samples (it is ${lines}×${samples})`)
   const [w, h] = outputSize
@@ -79,6 +83,10 @@ export function scanConvert(polar: Image, options: ScanConversionOptions): Image
       const s = (Math.hypot(x, z) - depths[0]) / dr
       if (!(c >= 0 && c <= lastC && s >= 0 && s <= lastS)) {
         out[j * w + i] = fill
+        continue
+      }
+      if (interpolation === 'nearest') {
+        out[j * w + i] = Number(src[Math.round(s) * lines + Math.round(c)])
         continue
       }
       const c0 = Math.min(Math.floor(c), lastC - 1)

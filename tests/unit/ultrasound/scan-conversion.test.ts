@@ -58,10 +58,17 @@ describe('scanConvert', () => {
     expect(a[40 * 41 + 20]).toBeCloseTo(3, 12) // bottom centre: r = 50
     expect(a[40 * 41]).toBe(-1) // bottom corner: outside the sector
   })
+  it('nearest takes the sample at the rounded indices: a constant image stays constant, an index image gives integers', () => {
+    const idx = makeImage([8, 8], { data: Float64Array.from({ length: 64 }, (_, i) => i) })
+    const a = pixelData(scanConvert(idx, { angles: [-30, 30], depths: [10, 50], outputSize: [41, 41], interpolation: 'nearest', fill: -1 }))
+    expect(Array.from(a).every((v) => Number.isInteger(v) && v >= -1 && v < 64)).toBe(true)
+    expect(a[40 * 41 + 20]).toBe(7 * 8 + 4) // r = 50 (last sample), θ = 0 → line 3.5, rounded to 4
+  })
   it('validates options before allocating', () => {
     expect(code(() => scanConvert(polar, { angles: [-90, 30], depths: [0, 10], outputSize: [10, 10] }))).toBe('BAD_OPTION')
     expect(code(() => scanConvert(polar, { angles: [-30, 30], depths: [10, 5], outputSize: [10, 10] }))).toBe('BAD_OPTION')
     expect(code(() => scanConvert(polar, { angles: [-30, 30], depths: [0, 10], outputSize: [1e6, 10] }))).toBe('BAD_OPTION')
+    expect(code(() => scanConvert(polar, { angles: [-30, 30], depths: [0, 10], outputSize: [10, 10], interpolation: 'cubic' as never }))).toBe('BAD_OPTION')
     expect(code(() => scanConvert(makeImage([1, 5]), { angles: [-30, 30], depths: [0, 10], outputSize: [10, 10] }))).toBe('BAD_IMAGE')
   })
 })
