@@ -6,7 +6,7 @@
  * CT → μ(511 keV): the bilinear scaling of Carney, Townsend, Rappoport & Bendriem, "Method for
  * transforming CT images for attenuation correction in PET/CT imaging", Med Phys 33(4):976–983,
  * 2006 (doi:10.1118/1.2174132), which refines the hybrid scaling of Kinahan, Townsend, Beyer &
- * Sashin, Med Phys 25(10):2046–2053, 1998. With μ in cm⁻¹ and CT numbers in HU:
+ * Sashin, Med Phys, 1998 (doi:10.1118/1.598392). With μ in cm⁻¹ and CT numbers in HU:
  *
  *     μ = 9.6·10⁻⁵ · (HU + 1000)          for HU ≤ BP      (air–water mixture: water is 0.096 cm⁻¹)
  *     μ = a · (HU + 1000) + b             for HU > BP      (water–bone mixture)
