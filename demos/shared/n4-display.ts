@@ -4,7 +4,8 @@
  * the true field on one colour scale, and the traces of the intensity profile.
  */
 import type { Image } from '../../src/image'
-import { imageLike, pixelData } from '../../src/image'
+import { extractSlice, imageLike, pixelData } from '../../src/image'
+import { simulateBiasField } from '../../src/bias/simulate-bias-field'
 import { isDark } from '../kit/plot'
 import { drawViridis } from './n4-colormap'
 import { planeSlice, type PlaneGeometry } from './plane-slices'
@@ -21,6 +22,21 @@ export function greyHigh(image: Image, region: Image): number {
   sample.sort((a, b) => a - b)
   const high = sample.length ? sample[Math.min(sample.length - 1, Math.floor(0.995 * sample.length))] : 1
   return high > 0 ? high : 1
+}
+
+/**
+ * The figure's first picture before the whole simulated volume exists: the middle axial slice of
+ * `clean` times its simulated field, and its grey high. Exact, not an approximation: TorchIO's z
+ * coordinate of the middle of an odd number of slices is 0, the coordinate simulateBiasField gives
+ * a 2D image, and the coefficients are the same for the same seed and amplitude. Null when that
+ * does not hold (even slice count, not 3D): then the caller simulates the volume directly.
+ */
+export function middleSlicePreview(clean: Image, stripped: Image | undefined, amplitude: number, seed: number): { image: Image; field: Image; greyHigh: number } | null {
+  const nz = clean.size[2] ?? 1
+  if (clean.imageType.dimension !== 3 || nz % 2 === 0) return null
+  const k = (nz - 1) / 2
+  const sim = simulateBiasField(extractSlice(clean, k), { amplitude, seed })
+  return { image: sim.image, field: sim.field, greyHigh: greyHigh(sim.image, stripped ? extractSlice(stripped, k) : sim.image) }
 }
 
 export interface FieldScale {

@@ -34,6 +34,8 @@ export type DicomErrorCode =
   | 'UNSUPPORTED_PIXEL_FORMAT'
   /** The decoded volume would not fit in memory (more than 2^31 − 1 bytes, or the allocation failed). */
   | 'TOO_LARGE'
+  /** An option of a DICOM function is invalid (e.g. a de-identification replacement value that does not fit its VR). */
+  | 'INVALID_OPTION'
 
 /**
  * Deepest sequence nesting the parser accepts. Real IODs nest a handful of levels (the deepest

@@ -21,6 +21,7 @@ import {
   photonNoise, simulateProjectionReadings,
   radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
+  deidentifyDicomSeries,
   simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
 } from '../index'
 
@@ -43,6 +44,7 @@ export const operations = {
   photonNoise, simulateProjectionReadings,
   radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
+  deidentifyDicomSeries,
   simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
 }
 
