@@ -32,6 +32,9 @@ const figures: Record<string, () => Promise<Component>> = {
   SinogramDemo: () => import('../../demos/SinogramDemo.vue'),
   IterativeDemo: () => import('../../demos/IterativeDemo.vue'),
   LabDemo: () => import('../../demos/LabDemo.vue'),
+  PetAcDemo: () => import('../../demos/PetAcDemo.vue'),
+  ScanConversionDemo: () => import('../../demos/ScanConversionDemo.vue'),
+  PartialVolumeDemo: () => import('../../demos/PartialVolumeDemo.vue'),
 }
 
 export default {

@@ -22,6 +22,7 @@ import {
   radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
   deidentifyDicomSeries,
+  simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
 } from '../index'
 
 export const operations = {
@@ -44,6 +45,7 @@ export const operations = {
   radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
   deidentifyDicomSeries,
+  simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
 }
 
 export type Operations = typeof operations
@@ -68,4 +70,6 @@ export const progressOptionIndex: Partial<Record<OperationName, number>> = {
   iradonSart: 1,
   mlem: 1,
   runPipeline: 2,
+  simulatePetAttenuation: 1,
+  attenuationCorrectionFactors: 1,
 }
