@@ -340,6 +340,21 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
     }
   })
 
+  it('links its recipe to the Pipeline Lab as the registry pipeline it is, following the settings', async () => {
+    const decode = async () => {
+      const href = await page.locator('[data-testid="ctp-open-lab"]').getAttribute('href')
+      assert.match(href, /\/lab#pipeline=[A-Za-z0-9_-]+$/)
+      return JSON.parse(Buffer.from(href.split('#pipeline=')[1], 'base64url').toString('utf8'))
+    }
+    const p = await decode()
+    const { validatePipeline } = await import(new URL('../../dist/index.js', import.meta.url).href)
+    assert.doesNotThrow(() => validatePipeline(p))
+    assert.deepEqual(p.steps.map((s) => s.op), ['detectMetal', 'resampleToSpacing', 'segmentLungs', 'clipIntensity', 'normalizeMinMax'])
+    await page.locator('[data-testid="ctp-enable-metal"]').uncheck()
+    assert.deepEqual((await decode()).steps.map((s) => s.op), ['resampleToSpacing', 'segmentLungs', 'clipIntensity', 'normalizeMinMax'])
+    await page.locator('[data-testid="ctp-enable-metal"]').check()
+  })
+
   it('made no request to another host and logged no console error', () => {
     assert.deepEqual(log.external, [])
     assert.deepEqual(log.pageErrors, [])
