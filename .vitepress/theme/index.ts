@@ -29,6 +29,7 @@ const figures: Record<string, () => Promise<Component>> = {
   AttenuationDemo: () => import('../../demos/AttenuationDemo.vue'),
   MriContrastDemo: () => import('../../demos/MriContrastDemo.vue'),
   SinogramDemo: () => import('../../demos/SinogramDemo.vue'),
+  FlatPanelDemo: () => import('../../demos/FlatPanelDemo.vue'),
   IterativeDemo: () => import('../../demos/IterativeDemo.vue'),
   LabDemo: () => import('../../demos/LabDemo.vue'),
 }

@@ -21,6 +21,7 @@ import {
   photonNoise, simulateProjectionReadings,
   radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
+  simulateFlatPanel, resizeAntialiased,
 } from '../index'
 
 export const operations = {
@@ -42,6 +43,7 @@ export const operations = {
   photonNoise, simulateProjectionReadings,
   radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
+  simulateFlatPanel, resizeAntialiased,
 }
 
 export type Operations = typeof operations

@@ -115,6 +115,11 @@ export interface FlatPanelFrames {
   defects: Image
   /** Expected photons I0 · exp(−L) per pixel: what a perfect correction returns (times mean gain). */
   expected: Image
+  /**
+   * One more exposure at I0 without the patient, independent of the flood frames: corrected with
+   * the same maps it shows the residual fixed pattern alone (its CV measures flatness).
+   */
+  openField: Image
 }
 
 /** Hot pixels sit this many ADU above their offset in every frame. */
@@ -202,15 +207,17 @@ export function simulateFlatPanel(radiograph: Image, options: SimulateFlatPanelO
   const dark = new Float32Array(n)
   const flood = new Float32Array(n)
   const expected = new Float32Array(n)
+  const open = new Float32Array(n)
   for (let i = 0; i < n; i++) {
     expected[i] = I0 * Math.exp(-L[i])
     raw[i] = frameMean(expected[i], 1, i)
     dark[i] = frameMean(0, darkFrames, i)
     flood[i] = frameMean(I0, floodFrames, i)
+    open[i] = frameMean(I0, 1, i)
   }
   const like = (data: Float32Array | Uint8Array, name: string) => makeImage([nx, ny], { data, spacing: radiograph.spacing.slice(0, 2), origin: radiograph.origin.slice(0, 2), name: `${radiograph.name} ${name} (simulated)` })
   return {
     raw: like(raw, 'raw frame'), dark: like(dark, 'dark map'), flood: like(flood, 'flood map'),
-    offset: like(off, 'offset'), gain: like(gain, 'gain'), defects: like(defects, 'defects'), expected: like(expected, 'expected photons'),
+    offset: like(off, 'offset'), gain: like(gain, 'gain'), defects: like(defects, 'defects'), expected: like(expected, 'expected photons'), openField: like(open, 'open-field frame'),
   }
 }

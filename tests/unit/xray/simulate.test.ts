@@ -40,6 +40,10 @@ describe('simulateFlatPanel', () => {
     expect(raw).toBeGreaterThan(0.045)
     expect(corrected).toBeLessThan(0.02)
     expect(corrected).toBeGreaterThan(0.012)
+    // the extra open-field frame: the same pattern over the whole panel
+    const whole = (corr: boolean) => coefficientOfVariation(flatFieldCorrect(f.openField, corr ? { dark: f.dark, flood: f.flood } : { dark: f.dark }))
+    expect(whole(false)).toBeGreaterThan(0.045)
+    expect(whole(true)).toBeLessThan(0.02)
   })
   it('a gain map from fewer flood frames leaves more residual noise (1 frame vs 64)', () => {
     const cv = (k: number) => {
