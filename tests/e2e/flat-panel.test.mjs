@@ -46,6 +46,26 @@ describe('2.3 flat-panel figure', () => {
     const many = await cv()
     assert.ok(one > 1.25 * many, `1 frame ${one}, 64 frames ${many}`)
   })
+})
+
+describe('2.3 radiograph-for-a-network figure', () => {
+  const DL = 'xray-for-dl-demo'
+  const residue = async () => Number(await page.locator('[data-testid="xray-for-dl-numbers"]').getAttribute('data-residue'))
+  it('is ready; naive downsampling to 224 leaves more grid residue (moire) than the anti-aliased resize', async () => {
+    await page.locator(`[data-testid="${DL}"]`).scrollIntoViewIfNeeded()
+    await waitFigureReady(page, DL, 180_000)
+    const naive = await residue()
+    await page.locator('[data-testid="xray-for-dl-aa"]').click()
+    await page.waitForFunction((b) => Number(document.querySelector('[data-testid="xray-for-dl-numbers"]')?.getAttribute('data-residue')) !== b, naive, { timeout: 60_000 })
+    await waitFigureReady(page, DL)
+    const smooth = await residue()
+    assert.ok(naive > 2 * smooth, `naive ${naive}, anti-aliased ${smooth}`)
+    const width = await page.locator('[data-testid="xray-for-dl-out"]').evaluate((c) => c.width)
+    assert.equal(width, 224)
+  })
+})
+
+describe('2.3 page', () => {
   it('logs no errors and requests nothing from another host', () => {
     assert.deepEqual(log.consoleErrors, [])
     assert.deepEqual(log.pageErrors, [])
