@@ -11,9 +11,10 @@
  *     C = (R − D) / g,   g = (F − D) / mean(F − D),
  *
  * i.e. the gain map g is normalised to the flood's mean, so C is in the units of an average
- * pixel (Seibert, Boone & Lindfors, Proc. SPIE 3336:348–354, 1998, "Flat-field correction
- * technique for digital detectors"). Pixels whose gain is (near) zero cannot be corrected; they
- * are dead and belong in the defect map (see defects.ts).
+ * pixel (the linear flat-field correction; Seibert, Boone & Lindfors, "Flat-field correction
+ * technique for digital detectors", Proc. SPIE Medical Imaging, also discuss its noise and a
+ * multi-point variant). Pixels whose gain is (near) zero cannot be corrected; they are dead and
+ * belong in the defect map (see defects.ts).
  */
 import { makeImage, type Image } from '../image'
 import { mulberry32 } from '../random'
