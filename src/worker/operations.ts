@@ -23,6 +23,7 @@ import {
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
   deidentifyDicomSeries,
   simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
+  simulateFlatPanel, resizeAntialiased,
 } from '../index'
 
 export const operations = {
@@ -46,6 +47,7 @@ export const operations = {
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
   deidentifyDicomSeries,
   simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
+  simulateFlatPanel, resizeAntialiased,
 }
 
 export type Operations = typeof operations
