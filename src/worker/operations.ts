@@ -24,6 +24,7 @@ import {
   deidentifyDicomSeries,
   simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
   simulateFlatPanel, resizeAntialiased,
+  simulateRawCounts, correctProjection, polychromaticProjection, fitWaterLinearization, applyWaterLinearization,
 } from '../index'
 
 export const operations = {
@@ -48,6 +49,7 @@ export const operations = {
   deidentifyDicomSeries,
   simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
   simulateFlatPanel, resizeAntialiased,
+  simulateRawCounts, correctProjection, polychromaticProjection, fitWaterLinearization, applyWaterLinearization,
 }
 
 export type Operations = typeof operations
