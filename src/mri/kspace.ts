@@ -119,7 +119,7 @@ function shift2d(re: Float64Array, im: Float64Array, nx: number, ny: number, for
   }
 }
 
-function complexParts(image: Image, op: string): { re: Float64Array; im: Float64Array; nx: number; ny: number } {
+export function complexParts(image: Image, op: string): { re: Float64Array; im: Float64Array; nx: number; ny: number } {
   if (image.imageType.dimension !== 2 || !image.data) throw new KspaceError(`${op} needs a 2D image with pixel data.`)
   const [nx, ny] = image.size
   const n = nx * ny
@@ -137,7 +137,7 @@ function complexParts(image: Image, op: string): { re: Float64Array; im: Float64
   return { re, im, nx, ny }
 }
 
-function complexImage(re: Float64Array, im: Float64Array, like: Image, name: string): Image {
+export function complexImage(re: Float64Array, im: Float64Array, like: Image, name: string): Image {
   const data = new Float64Array(2 * re.length)
   for (let k = 0; k < re.length; k++) {
     data[2 * k] = re[k]
