@@ -6,3 +6,4 @@ export { fft2, ifft2, dftInPlace, complexMagnitude, KspaceError, type Fft2Option
 export * from './sampling'
 export * from './coils'
 export { MriPrepError, type MriPrepErrorCode } from './prep-errors'
+export * from './kspace-lab'

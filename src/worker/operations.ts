@@ -22,6 +22,7 @@ import {
   radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
   deidentifyDicomSeries,
+  kspaceExperiment, coilExperiment,
 } from '../index'
 
 export const operations = {
@@ -44,6 +45,7 @@ export const operations = {
   radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
   deidentifyDicomSeries,
+  kspaceExperiment, coilExperiment,
 }
 
 export type Operations = typeof operations
