@@ -31,6 +31,8 @@ const figures: Record<string, () => Promise<Component>> = {
   SinogramDemo: () => import('../../demos/SinogramDemo.vue'),
   IterativeDemo: () => import('../../demos/IterativeDemo.vue'),
   LabDemo: () => import('../../demos/LabDemo.vue'),
+  KspaceLabDemo: () => import('../../demos/KspaceLabDemo.vue'),
+  CoilCombineDemo: () => import('../../demos/CoilCombineDemo.vue'),
 }
 
 export default {

@@ -10,7 +10,7 @@
  */
 import { makeImage, type Image } from '../image'
 import { complexImage, complexMagnitude, complexParts, fft2, ifft2 } from './kspace'
-import { apodize, applyMask, homodyne, maskFraction, pocs, pointSpread, samplingMask, type ApodizeOptions, type SamplingMaskOptions } from './sampling'
+import { apodize, applyMask, centralBand, homodyne, maskFraction, pocs, pointSpread, samplingMask, type ApodizeOptions, type SamplingMaskOptions } from './sampling'
 import { noiseCovariance, prewhiten, rssCombine, sensitivityCombine, synthesizeCoils, type ComplexMatrix } from './coils'
 import { MriPrepError, check2d, checkRange } from './prep-errors'
 
@@ -41,7 +41,7 @@ export interface KspaceExperiment {
   error: Image
   rmse: number
   rmseZeroFilled: number
-  /** RMSE of the full, unmasked k-space with the same window (the window's own blur). */
+  /** RMSE of the full, unmasked k-space with the same window over the whole grid (the window's own blur). */
   rmseWindowOnly: number
   fraction: number
 }
@@ -71,7 +71,10 @@ export function kspaceExperiment(image: Image, options: KspaceExperimentOptions 
     im[y * nx + x] = mag[y * nx + x] * Math.sin(p)
   }
   const truth = makeImage([nx, ny], { spacing: image.spacing, origin: image.origin, data: Float32Array.from(mag, Math.abs), name: 'truth' })
-  const win = options.window ?? { window: 'none' }
+  const low = options.mask?.kind === 'low-resolution'
+  const band = (n: number) => centralBand(n, options.mask?.keep ?? 0.5)[1]
+  // A low-resolution acquisition is windowed over the matrix it acquired, not the full grid.
+  const win: ApodizeOptions = { ...(options.window ?? { window: 'none' }), ...(low ? { extent: [band(nx), band(ny)] as [number, number] } : {}) }
   const full = fft2(complexImage(re, im, image, 'object'), { shift: true })
   const k = apodize(applyMask(full, mask), win)
   const zf = complexMagnitude(ifft2(k, { shift: true }))
@@ -85,7 +88,7 @@ export function kspaceExperiment(image: Image, options: KspaceExperimentOptions 
   const weighted = apodize(mask, win)
   const psf = pointSpread(weighted).data as Float64Array
   const psfLog = makeImage([nx, ny], { data: Float32Array.from(psf, (v) => Math.max(-4, Math.log10(v || 1e-12))), name: 'psf-log' })
-  const windowOnly = complexMagnitude(ifft2(apodize(full, win), { shift: true })).data as Float32Array
+  const windowOnly = complexMagnitude(ifft2(apodize(full, { ...win, extent: undefined }), { shift: true })).data as Float32Array
   return {
     truth, kspaceLog, mask, psfLog, zeroFilled: zf, recon: rec,
     error: makeImage([nx, ny], { data: err, name: 'error' }),

@@ -14,7 +14,7 @@ import { makeImage, type Image } from '../image'
 import { complexImage, complexParts, fft2, ifft2 } from './kspace'
 import { MriPrepError, check2d, checkRange } from './prep-errors'
 
-export type SamplingMaskKind = 'full' | 'partial-fourier' | 'uniform' | 'variable-density'
+export type SamplingMaskKind = 'full' | 'partial-fourier' | 'uniform' | 'variable-density' | 'low-resolution'
 
 export interface SamplingMaskOptions {
   /** Which pattern. Default 'full'. */
@@ -29,6 +29,8 @@ export interface SamplingMaskOptions {
   power?: number
   /** variable-density: seed of the random draw. Default 1. */
   seed?: number
+  /** low-resolution: fraction of the lines and of the columns kept around the centre (a smaller acquisition matrix), 0.05 to 1. Default 0.5. */
+  keep?: number
 }
 
 /**
@@ -39,16 +41,19 @@ export interface SamplingMaskOptions {
  *   parallel imaging (SENSE, GRAPPA) acquisitions.
  * - 'variable-density': each sample is kept with probability min(1, c · (1 − r)^power), r the
  *   elliptical radius normalised to 1 at the edge of the grid, c found by bisection so that
- *   about 1/R of the samples are kept, and a fully sampled centre disc (Lustig, Donoho & Pauly
- *   2007, compressed sensing MRI). Seeded (mulberry32), so the same seed gives the same mask.
+ *   about 1/R of the samples are kept, and a fully sampled centre disc (the kind of pattern of
+ *   compressed sensing MRI: Lustig, Donoho, Santos & Pauly, IEEE Signal Processing Magazine,
+ *   March 2008, 72–82). Seeded (mulberry32), so the same seed gives the same mask.
+ * - 'low-resolution': the central round(keep · nx) × round(keep · ny) samples only: a smaller
+ *   acquisition matrix, zero-filled to the full grid (the classic source of Gibbs ringing).
  */
 export function samplingMask(size: [number, number], options: SamplingMaskOptions = {}): Image {
   const kind = options.kind ?? 'full'
   const [nx, ny] = size
   checkRange('size[0]', nx, 1, 8192, true)
   checkRange('size[1]', ny, 1, 8192, true)
-  if (!['full', 'partial-fourier', 'uniform', 'variable-density'].includes(kind))
-    throw new MriPrepError('BAD_OPTION', `kind must be 'full', 'partial-fourier', 'uniform' or 'variable-density' (got ${String(kind)}).`)
+  if (!['full', 'partial-fourier', 'uniform', 'variable-density', 'low-resolution'].includes(kind))
+    throw new MriPrepError('BAD_OPTION', `kind must be 'full', 'partial-fourier', 'uniform', 'variable-density' or 'low-resolution' (got ${String(kind)}).`)
   const fraction = options.fraction ?? 5 / 8
   const R = options.acceleration ?? 2
   const acs = options.acs ?? Math.min(kind === 'variable-density' ? 12 : 16, ny)
@@ -59,11 +64,18 @@ export function samplingMask(size: [number, number], options: SamplingMaskOption
   checkRange('acs', acs, 0, Math.max(nx, ny))
   checkRange('power', power, 0, 10)
   checkRange('seed', seed, 0, 2 ** 32 - 1, true)
+  const keep = options.keep ?? 0.5
+  checkRange('keep', keep, 0.05, 1)
   if (kind === 'uniform' && !Number.isInteger(R)) throw new MriPrepError('BAD_OPTION', `acceleration must be an integer for a uniform mask (got ${R}).`)
   const m = new Uint8Array(nx * ny)
   const row = (y: number) => m.fill(1, y * nx, (y + 1) * nx)
   const cy = Math.floor(ny / 2)
   if (kind === 'full') m.fill(1)
+  else if (kind === 'low-resolution') {
+    const [x0, wx] = centralBand(nx, keep)
+    const [y0, wy] = centralBand(ny, keep)
+    for (let y = y0; y < y0 + wy; y++) m.fill(1, y * nx + x0, y * nx + x0 + wx)
+  }
   else if (kind === 'partial-fourier') {
     for (let y = 0; y < ny && y < fraction * ny; y++) row(y)
   } else if (kind === 'uniform') {
@@ -97,6 +109,12 @@ export function samplingMask(size: [number, number], options: SamplingMaskOption
     }
   }
   return makeImage([nx, ny], { data: m, name: `mask-${kind}` })
+}
+
+/** The first index and the length of the central round(keep · n) samples of n (centre n/2). */
+export function centralBand(n: number, keep: number): [number, number] {
+  const w = Math.max(1, Math.min(n, Math.round(keep * n)))
+  return [Math.floor(n / 2) - Math.floor(w / 2), w]
 }
 
 /** Fraction of k-space samples a mask keeps. */
@@ -148,6 +166,8 @@ export interface ApodizeOptions {
   window?: ApodizationWindow
   /** Tukey: fraction of the window inside the cosine tapers, 0 (rectangle) to 1 (Hann). Default 0.5. */
   alpha?: number
+  /** apodize: length [along x, along y] of the window, centred at N/2 and 0 outside (the acquired matrix of a low-resolution scan). Default the whole grid. */
+  extent?: [number, number]
 }
 
 /**
@@ -185,8 +205,16 @@ export function window1d(n: number, options: ApodizeOptions = {}): Float64Array 
  */
 export function apodize(kspace: Image, options: ApodizeOptions = {}): Image {
   const [nx, ny] = check2d(kspace, 'kspace')
-  const wx = window1d(nx, options)
-  const wy = window1d(ny, options)
+  const [ex, ey] = options.extent ?? [nx, ny]
+  checkRange('extent[0]', ex, 1, nx, true)
+  checkRange('extent[1]', ey, 1, ny, true)
+  const placed = (n: number, e: number) => {
+    const w = new Float64Array(n)
+    w.set(window1d(e, options), Math.floor(n / 2) - Math.floor(e / 2))
+    return w
+  }
+  const wx = placed(nx, ex)
+  const wy = placed(ny, ey)
   const { re, im } = complexParts(kspace, 'apodize')
   for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
     const w = wx[x] * wy[y]
