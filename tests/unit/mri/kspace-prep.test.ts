@@ -113,6 +113,26 @@ describe('windows and PSF', () => {
     expect(a.re[c]).toBeCloseTo(p.re[c], 12)
     expect(Math.abs(a.re[5])).toBe(0)
   })
+  it('apodize with an extent windows only the central matrix and zeroes the rest', () => {
+    const a = parts(apodize(k, { window: 'hann', extent: [24, 16] }))
+    const p = parts(k)
+    const c = (ny / 2) * nx + nx / 2
+    expect(a.re[c]).toBeCloseTo(p.re[c], 12)
+    expect(Math.abs(a.re[(ny / 2) * nx + nx / 2 + 12])).toBe(0) // x = 36, outside 12..35
+    expect(Math.abs(a.re[(ny / 2 + 8) * nx + nx / 2])).toBe(0) // y = 24, outside 8..23
+    const w = window1d(24, { window: 'hann' })
+    expect(a.re[(ny / 2) * nx + nx / 2 + 5] / p.re[(ny / 2) * nx + nx / 2 + 5]).toBeCloseTo(w[17], 10)
+    expect(() => apodize(k, { extent: [100, 16] })).toThrow(MriPrepError)
+  })
+  it('the low-resolution mask keeps the central keep · n samples in each direction', () => {
+    const m = samplingMask([nx, ny], { kind: 'low-resolution', keep: 0.5 })
+    expect(maskFraction(m)).toBeCloseTo(0.25, 12)
+    const d = m.data as Uint8Array
+    expect(d[8 * nx + 12]).toBe(1)
+    expect(d[8 * nx + 11]).toBe(0)
+    expect(d[7 * nx + 12]).toBe(0)
+    expect(d[23 * nx + 35]).toBe(1)
+  })
   it('the PSF of R = 2 uniform sampling without ACS has a ghost half a FOV away of equal height', () => {
     const psf = pointSpread(samplingMask([nx, ny], { kind: 'uniform', acceleration: 2, acs: 0 })).data as Float64Array
     expect(psf[(ny / 2) * nx + nx / 2]).toBeCloseTo(1, 12)
