@@ -321,3 +321,120 @@ export function synthesizeCoils(image: Image, options: SynthesizeCoilsOptions = 
     object: complexImage(objRe, objIm, image, 'object'),
   }
 }
+
+/**
+ * Eigen-decomposition of a Hermitian matrix by cyclic complex Jacobi rotations: eigenvalues in
+ * descending order and the eigenvectors as the columns of a unitary matrix (row-major).
+ */
+export function hermitianEigen(m: ComplexMatrix): { values: Float64Array; vectors: ComplexMatrix } {
+  const n = m.n
+  checkMatrix(m, n, 'matrix')
+  const ar = Float64Array.from(m.re)
+  const ai = Float64Array.from(m.im)
+  const vr = new Float64Array(n * n)
+  const vi = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) vr[i * n + i] = 1
+  const off = () => {
+    let s = 0
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) s += ar[i * n + j] ** 2 + ai[i * n + j] ** 2
+    return s
+  }
+  let scale = 0
+  for (let i = 0; i < n * n; i++) scale += ar[i] ** 2 + ai[i] ** 2
+  for (let sweep = 0; sweep < 100 && off() > 1e-30 * scale; sweep++) {
+    for (let p = 0; p < n - 1; p++) for (let q = p + 1; q < n; q++) {
+      const r = Math.hypot(ar[p * n + q], ai[p * n + q])
+      if (r === 0 || r < 1e-300) continue
+      // U = diag(1, e^{−iφ}) · [[c, s], [−s, c]] on columns p, q (φ = arg a_pq) makes the block real, then diagonal.
+      const er = ar[p * n + q] / r
+      const ei = -ai[p * n + q] / r
+      const theta = (ar[q * n + q] - ar[p * n + p]) / (2 * r)
+      const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1))
+      const c = 1 / Math.sqrt(t * t + 1)
+      const s = t * c
+      // U_pp = c, U_pq = s, U_qp = −s·e, U_qq = c·e, e = e^{−iφ} = er + i·ei.
+      const uqpR = -s * er
+      const uqpI = -s * ei
+      const uqqR = c * er
+      const uqqI = c * ei
+      const cols = (xr: Float64Array, xi: Float64Array) => {
+        for (let k = 0; k < n; k++) {
+          const pr = xr[k * n + p]
+          const pi = xi[k * n + p]
+          const qr = xr[k * n + q]
+          const qi = xi[k * n + q]
+          xr[k * n + p] = c * pr + (qr * uqpR - qi * uqpI)
+          xi[k * n + p] = c * pi + (qr * uqpI + qi * uqpR)
+          xr[k * n + q] = s * pr + (qr * uqqR - qi * uqqI)
+          xi[k * n + q] = s * pi + (qr * uqqI + qi * uqqR)
+        }
+      }
+      cols(ar, ai)
+      cols(vr, vi)
+      for (let k = 0; k < n; k++) {
+        // rows: A ← Uᴴ A
+        const pr = ar[p * n + k]
+        const pi = ai[p * n + k]
+        const qr = ar[q * n + k]
+        const qi = ai[q * n + k]
+        ar[p * n + k] = c * pr + (uqpR * qr + uqpI * qi)
+        ai[p * n + k] = c * pi + (uqpR * qi - uqpI * qr)
+        ar[q * n + k] = s * pr + (uqqR * qr + uqqI * qi)
+        ai[q * n + k] = s * pi + (uqqR * qi - uqqI * qr)
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ar[b * n + b] - ar[a * n + a])
+  const values = Float64Array.from(order, (i) => ar[i * n + i])
+  const re = new Float64Array(n * n)
+  const im = new Float64Array(n * n)
+  order.forEach((src, dst) => {
+    for (let k = 0; k < n; k++) {
+      re[k * n + dst] = vr[k * n + src]
+      im[k * n + dst] = vi[k * n + src]
+    }
+  })
+  return { values, vectors: { n, re, im } }
+}
+
+export interface CoilCompressOptions {
+  /** Number of virtual coils kept, 1 to the number of coils. Default min(4, coils). */
+  virtualCoils?: number
+}
+
+export interface CoilCompression {
+  /** The virtual coils y = Vₖᴴ x, strongest first. */
+  coils: Image[]
+  /** Singular values of the nc × npixels data matrix, descending (all nc). */
+  singularValues: Float64Array
+  /** Fraction of the data's energy (Σ σ²) in the kept virtual coils. */
+  energy: number
+}
+
+/**
+ * SVD coil compression (Buehrer et al., MRM 57, 2007; `bart cc -S -A`): the leading left
+ * singular vectors V of the nc × npixels matrix of all coil data (from the eigenvectors of
+ * X Xᴴ) define virtual coils Vₖᴴ x that keep most of the energy in a few channels. Best applied
+ * to pre-whitened data. The virtual coils are unique up to a phase each; their RSS is not.
+ */
+export function coilCompress(coils: Image[], options: CoilCompressOptions = {}): CoilCompression {
+  checkCoils(coils, 'coils')
+  const nc = coils.length
+  const k = options.virtualCoils ?? Math.min(4, nc)
+  checkRange('virtualCoils', k, 1, nc, true)
+  const gram = noiseCovariance(coils)
+  const { values, vectors } = hermitianEigen(gram)
+  const np = coils[0].size[0] * coils[0].size[1]
+  const singularValues = Float64Array.from(values, (v) => Math.sqrt(Math.max(0, v) * (np - 1)))
+  // Rows of the k × nc compression matrix: conj(V[:, j]), padded to nc × nc with zero rows.
+  const re = new Float64Array(nc * nc)
+  const im = new Float64Array(nc * nc)
+  for (let j = 0; j < k; j++) for (let c = 0; c < nc; c++) {
+    re[j * nc + c] = vectors.re[c * nc + j]
+    im[j * nc + c] = -vectors.im[c * nc + j]
+  }
+  let total = 0
+  let kept = 0
+  singularValues.forEach((s, i) => { total += s * s; if (i < k) kept += s * s })
+  return { coils: mixCoils(coils, { n: nc, re, im }, 'virtual').slice(0, k), singularValues, energy: total > 0 ? kept / total : 1 }
+}

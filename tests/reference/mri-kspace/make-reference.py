@@ -127,3 +127,22 @@ with open(os.path.join(HERE, 'reference.json'), 'w') as fh:
     json.dump(out, fh, separators=(',', ':'))
 print('written', os.path.getsize(os.path.join(HERE, 'reference.json')), 'bytes; bart optmat vs numpy', out['coils']['bartOptmatMatchesNumpy'],
       'pocs rmse', out['pocsError'], 'zero-filled rmse', out['zeroFilledError'])
+
+# SVD coil compression: `bart cc -p 2 -S -A` of 6 coils of 16 x 12 correlated complex data, and
+# numpy's singular values; the virtual coils are unique up to a phase each, so their RSS is compared.
+rng = np.random.default_rng(11)
+base = rng.standard_normal((3, 12, 16)) + 1j * rng.standard_normal((3, 12, 16))
+mixing = rng.standard_normal((6, 3)) + 1j * rng.standard_normal((6, 3))
+cc_data = np.einsum('cj,jyx->cyx', mixing, base) + 0.1 * (rng.standard_normal((6, 12, 16)) + 1j * rng.standard_normal((6, 12, 16)))
+w('ccdata', cc_data, [16, 12, 1, 6])
+bart('cc', '-p', '2', '-S', '-A', 'ccdata', 'ccout')
+cc_out, cc_dims = read_cfl(os.path.join(tmp, 'ccout'))
+cc_out = cc_out.reshape(cc_dims[3], 12, 16)[:2]
+sv = np.linalg.svd(cc_data.reshape(6, -1), compute_uv=False)
+out['compression'] = {
+    'size': [16, 12], 'data': [cplx(d) for d in cc_data], 'bartRss2': [float('%.7g' % t) for t in np.sqrt((np.abs(cc_out) ** 2).sum(0)).ravel()],
+    'numpySingularValues': sv.tolist(), 'bartDims': cc_dims[:4],
+}
+with open(os.path.join(HERE, 'reference.json'), 'w') as fh:
+    json.dump(out, fh, separators=(',', ':'))
+print('compression: bart output dims', cc_dims[:4], 'singular values', np.round(sv, 3))

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   MriPrepError, apodize, applyMask, fft2, homodyne, maskFraction, noiseCovariance, pocs, pointSpread, prewhiten, rssCombine,
-  samplingMask, sensitivityCombine, ifft2, synthesizeCoils, whiteningMatrix, window1d, zeroFill, complexMagnitude,
+  samplingMask, sensitivityCombine, ifft2, coilCompress, hermitianEigen, synthesizeCoils, whiteningMatrix, window1d, zeroFill, complexMagnitude,
 } from '../../../src/mri'
 import { makeImage, type Image } from '../../../src/image'
 
@@ -173,6 +173,41 @@ describe('multi-coil vs bart whiten / rss', () => {
   it('sensitivityCombine equals Roemer in numpy', () => {
     const s = c.sens.map((d: C) => complex(c.size, d))
     expectClose(parts(sensitivityCombine(data, s, { covariance: noiseCovariance(noise) })), c.numpyRoemer, 1e-6)
+  })
+})
+
+describe('SVD coil compression vs bart cc -S -A', () => {
+  const c = ref.compression
+  const data = c.data.map((d: C) => complex(c.size, d))
+  it('2 virtual coils: their RSS equals bart cc -p 2 -S -A; singular values equal numpy', () => {
+    const r = coilCompress(data, { virtualCoils: 2 })
+    expect(r.coils.length).toBe(2)
+    expect(relErr(Array.from(rssCombine(r.coils).data as Float64Array), c.bartRss2)).toBeLessThan(1e-4)
+    c.numpySingularValues.forEach((v: number, i: number) => expect(Math.abs(r.singularValues[i] - v) / c.numpySingularValues[0]).toBeLessThan(1e-6)) // data stored to 7 digits
+    expect(r.energy).toBeGreaterThan(0.75)
+  })
+  it('keeping all coils keeps the RSS; the eigenvectors diagonalise the Gram matrix', () => {
+    const all = coilCompress(data, { virtualCoils: 6 })
+    expect(relErr(Array.from(rssCombine(all.coils).data as Float64Array), Array.from(rssCombine(data).data as Float64Array))).toBeLessThan(1e-12)
+    expect(all.energy).toBeCloseTo(1, 12)
+    const g = noiseCovariance(data)
+    const { values, vectors: v } = hermitianEigen(g)
+    const n = g.n
+    // ‖G v_j − λ_j v_j‖ small for every j
+    for (let j = 0; j < n; j++) {
+      let e = 0
+      for (let i = 0; i < n; i++) {
+        let sr = 0
+        let si = 0
+        for (let k2 = 0; k2 < n; k2++) {
+          sr += g.re[i * n + k2] * v.re[k2 * n + j] - g.im[i * n + k2] * v.im[k2 * n + j]
+          si += g.re[i * n + k2] * v.im[k2 * n + j] + g.im[i * n + k2] * v.re[k2 * n + j]
+        }
+        e = Math.max(e, Math.hypot(sr - values[j] * v.re[i * n + j], si - values[j] * v.im[i * n + j]))
+      }
+      expect(e).toBeLessThan(1e-9 * values[0])
+    }
+    expect(() => coilCompress(data, { virtualCoils: 7 })).toThrow(MriPrepError)
   })
 })
 
