@@ -409,6 +409,8 @@ export interface CoilCompression {
   singularValues: Float64Array
   /** Fraction of the data's energy (Σ σ²) in the kept virtual coils. */
   energy: number
+  /** The compression matrix: rows 0..k−1 are Vₖᴴ, the other rows zero (apply with mixCoils, keep the first k). */
+  matrix: ComplexMatrix
 }
 
 /**
@@ -436,5 +438,6 @@ export function coilCompress(coils: Image[], options: CoilCompressOptions = {}):
   let total = 0
   let kept = 0
   singularValues.forEach((s, i) => { total += s * s; if (i < k) kept += s * s })
-  return { coils: mixCoils(coils, { n: nc, re, im }, 'virtual').slice(0, k), singularValues, energy: total > 0 ? kept / total : 1 }
+  const matrix = { n: nc, re, im }
+  return { coils: mixCoils(coils, matrix, 'virtual').slice(0, k), singularValues, energy: total > 0 ? kept / total : 1, matrix }
 }

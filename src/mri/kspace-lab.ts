@@ -11,7 +11,7 @@
 import { makeImage, type Image } from '../image'
 import { complexImage, complexMagnitude, complexParts, fft2, ifft2 } from './kspace'
 import { apodize, applyMask, centralBand, homodyne, maskFraction, pocs, pointSpread, samplingMask, type ApodizeOptions, type SamplingMaskOptions } from './sampling'
-import { noiseCovariance, prewhiten, rssCombine, sensitivityCombine, synthesizeCoils, type ComplexMatrix } from './coils'
+import { coilCompress, mixCoils, noiseCovariance, prewhiten, rssCombine, sensitivityCombine, synthesizeCoils, type ComplexMatrix } from './coils'
 import { MriPrepError, check2d, checkRange } from './prep-errors'
 
 export type PartialFourierMethod = 'zero-filled' | 'homodyne' | 'pocs'
@@ -101,6 +101,8 @@ export interface CoilExperimentOptions {
   coils?: number
   noise?: number
   correlation?: number
+  /** Virtual coils kept by SVD compression of the whitened data, 1 to the number of coils. Default 3. */
+  virtualCoils?: number
   /** Noise replicas for the SNR maps, 2 to 64. Default 16. */
   replicas?: number
   seed?: number
@@ -115,8 +117,10 @@ export interface CoilExperiment {
   snrRss: Image
   snrWhitened: Image
   snrRoemer: Image
-  /** Mean SNR over the object (truth > 30 % of its maximum). */
-  meanSnr: { rss: number; whitened: number; roemer: number }
+  /** Mean SNR over the object (truth > 30 % of its maximum); compressed: RSS of the virtual coils. */
+  meanSnr: { rss: number; whitened: number; roemer: number; compressed: number }
+  /** SVD compression of the whitened data: virtual coils kept and the fraction of the energy they hold. */
+  compression: { virtualCoils: number; energy: number }
   /** Largest |off-diagonal| noise correlation coefficient before and after whitening (from the pre-scan). */
   correlation: { before: number; after: number }
   /** Noise standard deviation of each coil, from the pre-scan. */
@@ -135,18 +139,26 @@ export function coilExperiment(image: Image, options: CoilExperimentOptions = {}
   const replicas = options.replicas ?? 16
   const seed = options.seed ?? 1
   checkRange('replicas', replicas, 2, 64, true)
+  checkRange('virtualCoils', options.virtualCoils ?? 3, 1, options.coils ?? 8, true)
   const n = nx * ny
   // The noise-free combinations are the signal; the replicas give the noise standard deviation.
   // One noise covariance (the first replica's pre-scan) whitens every replica, as on a scanner.
   const clean = synthesizeCoils(image, { coils: options.coils, noise: 0, seed })
-  const sums = [0, 1, 2].map(() => ({ s: new Float64Array(n), q: new Float64Array(n) }))
+  const sums = [0, 1, 2, 3].map(() => ({ s: new Float64Array(n), q: new Float64Array(n) }))
   let signal: Image[] = []
   let first: { coils: Image[]; rss: Image; white: Image; roemer: Image } | null = null
   let psi: ComplexMatrix | null = null
   let before = 0
   let after = 0
   let coilNoise: number[] = []
-  const combine = (coils: Image[], sens: Image[], cov: ComplexMatrix) => [rssCombine(coils), rssCombine(prewhiten(coils, cov)), complexMagnitude(sensitivityCombine(coils, sens, { covariance: cov }))]
+  const nv = options.virtualCoils ?? 3
+  let compression: { matrix: ComplexMatrix; energy: number } | null = null
+  const combine = (coils: Image[], sens: Image[], cov: ComplexMatrix) => {
+    const white = prewhiten(coils, cov)
+    // The compression matrix comes from the first (noise-free) whitened data and is then fixed.
+    compression ??= (({ matrix, energy }) => ({ matrix, energy }))(coilCompress(white, { virtualCoils: nv }))
+    return [rssCombine(coils), rssCombine(white), complexMagnitude(sensitivityCombine(coils, sens, { covariance: cov })), rssCombine(mixCoils(white, compression.matrix).slice(0, nv))]
+  }
   for (let r = 0; r < replicas; r++) {
     const sim = synthesizeCoils(image, { coils: options.coils, noise: options.noise, correlation: options.correlation, seed: seed + 7919 * r, noiseSamples: 2048 })
     if (!psi) {
@@ -190,7 +202,8 @@ export function coilExperiment(image: Image, options: CoilExperimentOptions = {}
     coilMagnitudes: f.coils.map((c) => complexMagnitude(c)),
     rss: f.rss, rssWhitened: f.white, roemer: f.roemer,
     snrRss: im(snr[0], 'snr-rss'), snrWhitened: im(snr[1], 'snr-whitened'), snrRoemer: im(snr[2], 'snr-roemer'),
-    meanSnr: { rss: meanIn(snr[0]), whitened: meanIn(snr[1]), roemer: meanIn(snr[2]) },
+    meanSnr: { rss: meanIn(snr[0]), whitened: meanIn(snr[1]), roemer: meanIn(snr[2]), compressed: meanIn(snr[3]) },
+    compression: { virtualCoils: nv, energy: (compression as { energy: number } | null)?.energy ?? 1 },
     correlation: { before, after }, coilNoise,
   }
 }

@@ -37,6 +37,8 @@ test('coil combination: ready, whitening raises the SNR', async () => {
     const raw = await value(page, 'coil-snr-rss')
     const white = await value(page, 'coil-snr-white')
     assert.ok(white > raw * 1.1, `whitened ${white} vs raw ${raw}`)
+    const compressed = Number(await page.locator('[data-testid="coil-snr-compressed"]').textContent())
+    assert.ok(compressed > 0.9 * white && compressed <= white * 1.01, `3 virtual coils ${compressed} vs ${white}`)
     assert.deepEqual(log.pageErrors, [])
     assert.deepEqual(log.external, [])
   } finally {

@@ -58,5 +58,10 @@ describe('coilExperiment', () => {
     expect(r.meanSnr.whitened).toBeGreaterThan(r.meanSnr.rss)
     expect(r.meanSnr.roemer).toBeGreaterThan(0.95 * r.meanSnr.whitened)
     expect(r.coilNoise[7] / r.coilNoise[0]).toBeGreaterThan(1.5)
+    // 3 of 8 virtual coils keep most of the energy and most of the SNR.
+    expect(r.compression.energy).toBeGreaterThan(0.8)
+    expect(r.meanSnr.compressed).toBeGreaterThan(0.85 * r.meanSnr.whitened)
+    expect(r.meanSnr.compressed).toBeLessThan(1.01 * r.meanSnr.whitened)
+    expect(() => coilExperiment(obj, { coils: 4, virtualCoils: 5 })).toThrow(MriPrepError)
   })
 })
