@@ -1,22 +1,36 @@
-import { defineConfig } from 'vitepress'
+import { defineConfigWithTheme, type DefaultTheme } from 'vitepress'
 import { offlineUrls } from './offline-urls'
 import { addContentSecurityPolicy } from './csp'
 import { fileURLToPath } from 'node:url'
-import { book } from './book'
+import { allPages, book } from './book'
+import { pageStatus, type PageStatus } from './page-status'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+// A fork deploys under its own name: DOCS_BASE=/<repo>/ for GitHub Pages (the deploy workflow sets
+// it), and "Edit this page" points at DOCS_REPOSITORY (owner/name; GitHub Actions' own
+// GITHUB_REPOSITORY when unset) on DOCS_BRANCH.
+const base = process.env.DOCS_BASE ?? '/'
+const repository = process.env.DOCS_REPOSITORY || process.env.GITHUB_REPOSITORY || 'med-imaging-primer/med-imaging-primer'
+const branch = process.env.DOCS_BRANCH ?? 'main'
 
-export default defineConfig({
+export interface BookThemeConfig extends DefaultTheme.Config {
+  /** Each outline page's status, from its frontmatter (BookContents shows 'live' or 'coming soon'). */
+  pageStatus: Record<string, PageStatus>
+}
+
+export default defineConfigWithTheme<BookThemeConfig>({
   title: 'Medical Imaging Primer',
   description: 'An interactive textbook of medical image preprocessing: every figure runs in your browser, on real data.',
   lang: 'en-US',
+  base,
   srcDir: 'docs',
   cleanUrls: true,
   // A favicon of our own (browsers otherwise ask for /favicon.ico and log a 404 on every page).
-  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: `${base}favicon.svg` }]],
   // Every built page carries a Content-Security-Policy that allows only this origin (see csp.ts).
   transformHtml: (html) => addContentSecurityPolicy(html),
-  lastUpdated: false,
+  // "Last updated" from each page's last git commit (a fresh clone has the history it needs).
+  lastUpdated: true,
   // Every link and asset must resolve: a broken link fails the build.
   ignoreDeadLinks: false,
   markdown: {
@@ -48,7 +62,9 @@ export default defineConfig({
       collapsed: false,
       items: part.items.map(({ text, link }) => ({ text, link })),
     })),
+    pageStatus: Object.fromEntries(allPages.map((p) => [p.link, pageStatus(`${root}docs`, p.link)])),
     search: { provider: 'local' },
+    editLink: { pattern: `https://github.com/${repository}/edit/${branch}/docs/:path`, text: 'Edit this page on GitHub' },
     outline: { level: [2, 3] },
     footer: {
       message: 'Text CC BY 4.0, code MIT. Scans you open are processed in your browser and never uploaded.',

@@ -1,9 +1,10 @@
 import DefaultTheme from 'vitepress/theme'
 import type { Theme } from 'vitepress'
-import { defineAsyncComponent, type Component } from 'vue'
+import { defineAsyncComponent, h, type Component } from 'vue'
 import MermaidDiagram from './components/MermaidDiagram.vue'
 import BookContents from './components/BookContents.vue'
 import ComingSoon from './components/ComingSoon.vue'
+import NotFound from './components/NotFound.vue'
 import './custom.css'
 
 // Live figures are loaded as their own chunks, on the pages that use them: a page without figures
@@ -31,12 +32,17 @@ const figures: Record<string, () => Promise<Component>> = {
   SinogramDemo: () => import('../../demos/SinogramDemo.vue'),
   IterativeDemo: () => import('../../demos/IterativeDemo.vue'),
   LabDemo: () => import('../../demos/LabDemo.vue'),
+  PetAcDemo: () => import('../../demos/PetAcDemo.vue'),
+  ScanConversionDemo: () => import('../../demos/ScanConversionDemo.vue'),
+  PartialVolumeDemo: () => import('../../demos/PartialVolumeDemo.vue'),
   KspaceLabDemo: () => import('../../demos/KspaceLabDemo.vue'),
   CoilCombineDemo: () => import('../../demos/CoilCombineDemo.vue'),
 }
 
 export default {
   extends: DefaultTheme,
+  // The 404 page offers search and the contents instead of a bare "take me home".
+  Layout: () => h(DefaultTheme.Layout, null, { 'not-found': () => h(NotFound) }),
   enhanceApp({ app }) {
     app.component('MermaidDiagram', MermaidDiagram)
     app.component('BookContents', BookContents)

@@ -26,12 +26,13 @@ export interface MethodComparison {
 }
 
 export interface NormalizationComparison {
+  /** One entry per requested method, in the order of `options.methods`. */
   methods: MethodComparison[]
-  /** The Nyúl–Udupa standard scale, trained on both scans. */
-  nyulModel: NyulModel
-  /** Each scan's own landmarks (the x of its piecewise-linear map). */
-  landmarksA: number[]
-  landmarksB: number[]
+  /** The Nyúl–Udupa standard scale, trained on both scans (when 'nyul' was requested). */
+  nyulModel?: NyulModel
+  /** Each scan's own landmarks (the x of its piecewise-linear map; when 'nyul' was requested). */
+  landmarksA?: number[]
+  landmarksB?: number[]
   foregroundVoxels: number
 }
 
@@ -40,7 +41,15 @@ export interface CompareNormalizationsOptions {
   bins?: number
   /** Nyúl–Udupa parameters (defaults: pc1 1, pc2 99, deciles, s1 1, s2 100). */
   nyul?: NyulParameters
+  /**
+   * The methods to compare, in this order. Default all five: raw, minMax, zScore, whiteStripe,
+   * nyul. A figure can ask for the fast ones first and White Stripe (its spline fit is the slow
+   * part) in a second call.
+   */
+  methods?: NormalizationMethod[]
 }
+
+export const NORMALIZATION_METHODS: readonly NormalizationMethod[] = ['raw', 'minMax', 'zScore', 'whiteStripe', 'nyul']
 
 /** Foreground values of `values` at the indices `fg`, float64. */
 function gather(values: ArrayLike<number>, fg: Uint32Array): Float64Array {
@@ -115,6 +124,11 @@ export async function compareNormalizations(a: Image, b: Image, options: Compare
   }
   const bins = options.bins ?? 80
   if (!Number.isInteger(bins) || bins < 2) throw new Error(`compareNormalizations: bins must be an integer ≥ 2, got ${bins}`)
+  const wanted = options.methods ?? NORMALIZATION_METHODS
+  const unknown = wanted.filter((m) => !NORMALIZATION_METHODS.includes(m))
+  if (unknown.length || wanted.length === 0) {
+    throw new Error(`compareNormalizations: methods must be a non-empty list of ${NORMALIZATION_METHODS.join(', ')}; got ${unknown.length ? unknown.join(', ') : 'none'}`)
+  }
   const da = pixelData(a)
   const db = pixelData(b)
   let n = 0
@@ -138,21 +152,26 @@ export async function compareNormalizations(a: Image, b: Image, options: Compare
   }
   const rawA = gather(da, fg)
   const rawB = gather(db, fg)
-  const methods: MethodComparison[] = [compare('raw', rawA, rawB, bins)]
   const mm = (img: Image, raw: Float64Array) => gather(pixelData(normalizeMinMax(img, range(raw))), fg)
-  methods.push(compare('minMax', mm(a, rawA), mm(b, rawB), bins))
   const z = (img: Image) => gather(pixelData(zScore(img, { maskImage })), fg)
-  methods.push(compare('zScore', z(a), z(b), bins))
   const ws = async (img: Image) => gather(pixelData((await whiteStripe(img, { contrast: 'T1', maskImage, returnHistogram: false })).normalized), fg)
-  methods.push(compare('whiteStripe', await ws(a), await ws(b), bins))
-  const nyulModel = nyulTrain([a, b], { ...options.nyul, maskImages: [maskImage, maskImage] })
-  const ny = (img: Image) => gather(pixelData(nyulTransform(img, nyulModel, { maskImage })), fg)
-  methods.push(compare('nyul', ny(a), ny(b), bins))
+  const nyulModel = wanted.includes('nyul') ? nyulTrain([a, b], { ...options.nyul, maskImages: [maskImage, maskImage] }) : undefined
+  const ny = (img: Image) => gather(pixelData(nyulTransform(img, nyulModel!, { maskImage })), fg)
+  const methods: MethodComparison[] = []
+  for (const m of wanted) {
+    if (m === 'raw') methods.push(compare('raw', rawA, rawB, bins))
+    else if (m === 'minMax') methods.push(compare('minMax', mm(a, rawA), mm(b, rawB), bins))
+    else if (m === 'zScore') methods.push(compare('zScore', z(a), z(b), bins))
+    else if (m === 'whiteStripe') methods.push(compare('whiteStripe', await ws(a), await ws(b), bins))
+    else methods.push(compare('nyul', ny(a), ny(b), bins))
+  }
   return {
     methods,
-    nyulModel,
-    landmarksA: nyulLandmarks(a, options.nyul, { maskImage }),
-    landmarksB: nyulLandmarks(b, options.nyul, { maskImage }),
+    ...(nyulModel && {
+      nyulModel,
+      landmarksA: nyulLandmarks(a, options.nyul, { maskImage }),
+      landmarksB: nyulLandmarks(b, options.nyul, { maskImage }),
+    }),
     foregroundVoxels: n,
   }
 }

@@ -3,6 +3,7 @@ import { clipIntensity } from '../intensity/clip'
 import { normalizeMinMax } from '../intensity/normalize-min-max'
 import { detectMetal } from '../segment/metal'
 import { segmentLungs } from '../segment/lungs'
+import { SegmentError } from '../segment/errors'
 import type { Interpolator } from '../spatial/resample'
 import { resampleToSpacing } from '../spatial/resample-to-spacing'
 import { ctPipelineAsPipeline } from './ct-pipeline-json'
@@ -59,6 +60,11 @@ export interface CtPipelineStepReport {
   spacing: number[]
   /** One line on what the step did. */
   note: string
+  /**
+   * Why the step could not apply to this scan (then `ran` is false and the other steps ran):
+   * e.g. the lung mask of a scan without lungs (SegmentError NOT_FOUND).
+   */
+  error?: string
 }
 
 export interface CtPipelineResult {
@@ -118,7 +124,9 @@ const fmt = (v: number[]) => v.map((x) => +x.toFixed(3)).join(' × ')
  *
  * 1. resample: `resampleToSpacing(ct, targetSpacing)` ([1, 1, 1] mm), interpolator 'linear'
  *    with defaultValue −1024 HU and float32 output (so a 2.5 mm slice series becomes isotropic);
- * 2. lungs: `segmentLungs` (threshold −500 HU) on the resampled, unclipped HU;
+ * 2. lungs: `segmentLungs` (threshold −500 HU) on the resampled, unclipped HU; on a scan without
+ *    lungs (SegmentError NOT_FOUND) the step is reported as not applied, with the reason, and
+ *    the other steps run;
  * 3. metal: `detectMetal` (≥ 3000 HU, ≥ 100 voxels) on the ORIGINAL HU, then the mask is
  *    resampled with 'nearest'. Chosen so that `metalMinVoxels` counts acquired voxels and thin
  *    metal is not lost to the partial-volume blur that linear interpolation adds at its edges;
@@ -162,7 +170,8 @@ export async function runCtPipeline(ct: Image, options: CtPipelineOptions = {}, 
     const p = plan.get(name)!
     onProgress?.(p.from + Math.min(1, Math.max(0, f)) * (p.to - p.from), m ? `${name}: ${m}` : name)
   }
-  const step = async (name: CtPipelineStepName, body: () => { out: Image; note: string } | Promise<{ out: Image; note: string }>, current: Image) => {
+  type StepOutcome = { out: Image; note: string; error?: string }
+  const step = async (name: CtPipelineStepName, body: () => StepOutcome | Promise<StepOutcome>, current: Image) => {
     signal?.throwIfAborted()
     if (!on(name)) {
       steps.push({ name, ran: false, ms: 0, size: [...current.size], spacing: [...current.spacing], note: 'switched off' })
@@ -170,8 +179,8 @@ export async function runCtPipeline(ct: Image, options: CtPipelineOptions = {}, 
     }
     onProgress?.(plan.get(name)!.from, `${name}: start`)
     const t0 = performance.now()
-    const { out, note } = await body()
-    steps.push({ name, ran: true, ms: performance.now() - t0, size: [...out.size], spacing: [...out.spacing], note })
+    const { out, note, error } = await body()
+    steps.push({ name, ran: !error, ms: performance.now() - t0, size: [...out.size], spacing: [...out.spacing], note, ...(error && { error }) })
     onProgress?.(plan.get(name)!.to, `${name}: done`)
   }
 
@@ -184,7 +193,13 @@ export async function runCtPipeline(ct: Image, options: CtPipelineOptions = {}, 
   let lungMask: Image | null = null
   let lungVolumeMl: number | null = null
   await step('lungs', () => {
-    lungMask = segmentLungs(hu, { threshold: lungThreshold, onProgress: scaled('lungs'), signal })
+    try {
+      lungMask = segmentLungs(hu, { threshold: lungThreshold, onProgress: scaled('lungs'), signal })
+    } catch (e) {
+      // A scan without lungs (a head, a phantom): this step cannot apply; the rest still runs.
+      if (!(e instanceof SegmentError && e.code === 'NOT_FOUND')) throw e
+      return { out: hu, note: 'could not apply: no lungs found', error: e.message }
+    }
     const voxelMl = (hu.spacing[0] * hu.spacing[1] * hu.spacing[2]) / 1000
     lungVolumeMl = count(lungMask) * voxelMl
     return { out: lungMask, note: `HU < ${lungThreshold}, ${lungVolumeMl.toFixed(0)} mL` }

@@ -3,6 +3,7 @@ import { clampedSquaredDistance } from './distance'
 import { fillHolesBytes } from './morphology'
 import { findRuns, labelRuns, paintComponents, resolveConnectivity, touchesBorder, type Connectivity } from './runs'
 import { dims3, type ProgressOptions } from './volume'
+import { SegmentError } from './errors'
 
 export interface SegmentLungsOptions extends ProgressOptions {
   /** Air: voxels with HU strictly below this. Default: −500. */
@@ -50,9 +51,9 @@ export function segmentLungs(ctImage: Image, options: SegmentLungsOptions = {}):
   const connectivity = resolveConnectivity(options.connectivity, is3D, op)
   const fraction = options.secondComponentFraction ?? 0.1
   const radius = options.closingRadius ?? 2
-  if (Number.isNaN(threshold)) throw new Error(`${op}: threshold is NaN`)
-  if (!(fraction >= 0 && fraction <= 1)) throw new Error(`${op}: secondComponentFraction must be in [0, 1], got ${fraction}`)
-  if (!(radius >= 0) || !Number.isFinite(radius)) throw new Error(`${op}: closingRadius must be a finite number ≥ 0, got ${radius}`)
+  if (Number.isNaN(threshold)) throw new SegmentError('BAD_OPTION', `${op}: threshold is NaN`)
+  if (!(fraction >= 0 && fraction <= 1)) throw new SegmentError('BAD_OPTION', `${op}: secondComponentFraction must be in [0, 1], got ${fraction}`)
+  if (!(radius >= 0) || !Number.isFinite(radius)) throw new SegmentError('BAD_OPTION', `${op}: closingRadius must be a finite number ≥ 0, got ${radius}`)
   const { onProgress, signal } = options
   const src = pixelData(ctImage)
   const n = src.length
@@ -73,7 +74,7 @@ export function segmentLungs(ctImage: Image, options: SegmentLungsOptions = {}):
 
   // 3. Largest one or two 3D components.
   const cc = labelRuns(findRuns(air, dims), connectivity)
-  if (cc.count === 0) throw new Error(`${op}: no air inside the body below ${threshold} HU; is the image a chest CT in HU?`)
+  if (cc.count === 0) throw new SegmentError('NOT_FOUND', `${op}: no air inside the body below ${threshold} HU; is the image a chest CT in HU?`)
   const order = Array.from(cc.sizes.keys()).sort((a, b) => cc.sizes[b] - cc.sizes[a])
   const keep = new Uint8Array(cc.count)
   keep[order[0]] = 1

@@ -22,6 +22,7 @@ import {
   radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
   deidentifyDicomSeries,
+  simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
   kspaceExperiment, coilExperiment,
 } from '../index'
 
@@ -45,6 +46,7 @@ export const operations = {
   radon, iradon, iradonSart, mlem, radonTranspose, poissonLogLikelihood, sheppLoganPhantom, selectViews, blockMean, rmse, poissonNoise, transmissionNoise,
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
   deidentifyDicomSeries,
+  simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
   kspaceExperiment, coilExperiment,
 }
 
@@ -70,4 +72,6 @@ export const progressOptionIndex: Partial<Record<OperationName, number>> = {
   iradonSart: 1,
   mlem: 1,
   runPipeline: 2,
+  simulatePetAttenuation: 1,
+  attenuationCorrectionFactors: 1,
 }

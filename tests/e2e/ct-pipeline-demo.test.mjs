@@ -4,7 +4,7 @@
 // downloaded NIfTI's header (parsed here), and a bad file's error that keeps the result.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -263,6 +263,32 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
     }, [niftiMessage, errorBox])
     assert.match(await errorText(), /truncated/i)
     assert.equal(await page.locator('[data-testid="ctp-lung-ml"]').getAttribute('data-value'), before)
+  })
+
+  it('a scan without lungs: the lung step says it could not apply, the rest runs, the scan stays loaded', async () => {
+    // A water cylinder in air (24 × 24 × 8 at 1 × 1 × 2 mm), written with the library built in dist/.
+    const { makeImage, writeNifti } = await import(new URL('../../dist/index.js', import.meta.url).href)
+    const n = 24
+    const data = new Float32Array(n * n * 8)
+    for (let k = 0; k < 8; k++) for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) data[i + n * (j + n * k)] = (i - 11.5) ** 2 + (j - 11.5) ** 2 < 81 ? 0 : -1000
+    const dir = mkdtempSync(join(tmpdir(), 'ctp-nolungs-'))
+    const file = join(dir, 'water-cylinder.nii')
+    writeFileSync(file, new Uint8Array(writeNifti(makeImage([n, n, 8], { data, spacing: [1, 1, 2] }))))
+    try {
+      await page.locator(fileInput).setInputFiles(file)
+      assert.equal(await waitSettled(), 'ready')
+      assert.equal(await page.locator('[data-testid="ctp-step-lungs"]').getAttribute('data-ran'), 'false')
+      assert.match(await page.locator('[data-testid="ctp-step-lungs"]').textContent(), /could not apply/)
+      assert.match(await page.locator('[data-testid="ctp-notice"]').textContent(), /lungs step could not apply.*no air inside the body.*other steps ran/)
+      assert.equal(await page.locator('[data-testid="ctp-step-clip"]').getAttribute('data-ran'), 'true')
+      assert.deepEqual((await page.locator('[data-testid="ctp-output-size"]').getAttribute('data-size')).split(',').map(Number), [24, 24, 16])
+      // Run again: the reader's scan, not the sample, is processed.
+      await page.locator('[data-testid="ctp-run"]').click()
+      assert.equal(await waitSettled(), 'ready')
+      assert.deepEqual((await page.locator('[data-testid="ctp-output-size"]').getAttribute('data-size')).split(',').map(Number), [24, 24, 16])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('reads a whole folder, lists its two series and runs the one the reader picks', async () => {

@@ -62,8 +62,10 @@ function nyul(a, b) {
 }
 
 const value = (id) => page.locator(`[data-testid="${id}"]`).getAttribute('data-value')
+// Settled: 'ready' with all five methods (White Stripe runs after the first four are shown).
 async function waitReady(timeout = 120_000) {
-  await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-state') === 'ready', ID, { timeout })
+  await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-state') === 'ready'
+    && document.querySelector('[data-testid="norm-mismatch-whiteStripe"]') !== null, ID, { timeout })
 }
 async function set(id, v) {
   await page.locator(`[data-testid="${id}"]`).evaluate((el, x) => {

@@ -171,4 +171,17 @@ describe('compareNormalizations (the figure\'s computation)', () => {
       expect(m.edges.length).toBe(81)
     }
   })
+  it('methods: two calls on subsets give the entries of one full call; an unknown method is refused', async () => {
+    const b = simulateScannerChange(a, { gain: 1.3, gamma: 1.4, noise: 0.01, seed: 1 })
+    const full = await compareNormalizations(a, b)
+    const first = await compareNormalizations(a, b, { methods: ['raw', 'minMax', 'zScore', 'nyul'] })
+    const second = await compareNormalizations(a, b, { methods: ['whiteStripe'] })
+    expect([...first.methods, ...second.methods].map((m) => m.method)).toEqual(['raw', 'minMax', 'zScore', 'nyul', 'whiteStripe'])
+    for (const m of [...first.methods, ...second.methods]) expect(m).toEqual(full.methods.find((x) => x.method === m.method))
+    expect(first.nyulModel).toEqual(full.nyulModel)
+    expect(first.landmarksB).toEqual(full.landmarksB)
+    expect(second.nyulModel).toBeUndefined()
+    await expect(compareNormalizations(a, b, { methods: ['zScore', 'histogramMatching' as never] })).rejects.toThrow(/histogramMatching/)
+    await expect(compareNormalizations(a, b, { methods: [] })).rejects.toThrow(/non-empty/)
+  })
 })

@@ -152,6 +152,25 @@ describe('runCtPipeline', () => {
     }
   })
 
+  it('a scan without lungs: the lung step says it could not apply, the other steps run', async () => {
+    // A water cylinder in air: no air inside the body.
+    const n = 24
+    const data = new Float32Array(n * n * 8)
+    for (let k = 0; k < 8; k++) for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) {
+      data[i + n * (j + n * k)] = (i - 11.5) ** 2 + (j - 11.5) ** 2 < 81 ? 0 : -1000
+    }
+    const phantom = makeImage([n, n, 8], { data, spacing: [1, 1, 2] })
+    const r = await runCtPipeline(phantom, {})
+    const lungs = r.steps.find((s) => s.name === 'lungs')!
+    expect(lungs.ran).toBe(false)
+    expect(lungs.error).toMatch(/no air inside the body/)
+    expect(r.lungMask).toBeNull()
+    expect(r.lungVolumeMl).toBeNull()
+    expect(r.steps.filter((s) => s.name !== 'lungs').every((s) => s.ran && !s.error)).toBe(true)
+    expect(r.image.size).toEqual([24, 24, 16])
+    // A bad option is still an error, not a step that 'could not apply'.
+    await expect(runCtPipeline(phantom, { lungThreshold: Number.NaN })).rejects.toMatchObject({ name: 'SegmentError', code: 'BAD_OPTION' })
+  })
   it('explains bad input', async () => {
     await expect(runCtPipeline(makeImage([8, 8]), {})).rejects.toThrow(/3D CT volume/)
     await expect(runCtPipeline(ct, { clip: [600, -1200] })).rejects.toThrow(/min < max/)
