@@ -2,7 +2,8 @@ import { defineConfigWithTheme, type DefaultTheme } from 'vitepress'
 import { offlineUrls } from './offline-urls'
 import { addContentSecurityPolicy } from './csp'
 import { fileURLToPath } from 'node:url'
-import { allPages, book } from './book'
+import { allPages } from './book'
+import { englishConfig } from './locales/en'
 import { pageStatus, type PageStatus } from './page-status'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -15,13 +16,17 @@ const branch = process.env.DOCS_BRANCH ?? 'main'
 
 export interface BookThemeConfig extends DefaultTheme.Config {
   /** Each outline page's status, from its frontmatter (BookContents shows 'live' or 'coming soon'). */
-  pageStatus: Record<string, PageStatus>
+  pageStatus?: Record<string, PageStatus>
 }
 
+const english = englishConfig(`https://github.com/${repository}/edit/${branch}/docs/:path`)
+
 export default defineConfigWithTheme<BookThemeConfig>({
-  title: 'Medical Imaging Primer',
-  description: 'An interactive textbook of medical image preprocessing: every figure runs in your browser, on real data.',
-  lang: 'en-US',
+  // Per-locale words live in locales/<lang>.ts; English is the root (no /en/ prefix).
+  locales: { root: english },
+  title: english.title,
+  description: english.description,
+  lang: english.lang,
   base,
   srcDir: 'docs',
   cleanUrls: true,
@@ -51,24 +56,9 @@ export default defineConfigWithTheme<BookThemeConfig>({
     },
   },
   themeConfig: {
-    nav: [
-      { text: 'Read', link: '/guide/' },
-      { text: '5.1 Preprocessing', link: '/ch05/01-preprocessing' },
-      { text: 'Sample data', link: '/appendix/e-sample-data' },
-      { text: 'Pipeline Lab', link: '/lab' },
-    ],
-    sidebar: book.map((part) => ({
-      text: part.text,
-      collapsed: false,
-      items: part.items.map(({ text, link }) => ({ text, link })),
-    })),
     pageStatus: Object.fromEntries(allPages.map((p) => [p.link, pageStatus(`${root}docs`, p.link)])),
     search: { provider: 'local' },
-    editLink: { pattern: `https://github.com/${repository}/edit/${branch}/docs/:path`, text: 'Edit this page on GitHub' },
     outline: { level: [2, 3] },
-    footer: {
-      message: 'Text CC BY 4.0, code MIT. Scans you open are processed in your browser and never uploaded.',
-    },
   },
   vite: {
     plugins: [offlineUrls()],

@@ -30,6 +30,8 @@ const figures: Record<string, () => Promise<Component>> = {
   AttenuationDemo: () => import('../../demos/AttenuationDemo.vue'),
   MriContrastDemo: () => import('../../demos/MriContrastDemo.vue'),
   SinogramDemo: () => import('../../demos/SinogramDemo.vue'),
+  FlatPanelDemo: () => import('../../demos/FlatPanelDemo.vue'),
+  XrayForDlDemo: () => import('../../demos/XrayForDlDemo.vue'),
   IterativeDemo: () => import('../../demos/IterativeDemo.vue'),
   LabDemo: () => import('../../demos/LabDemo.vue'),
   PetAcDemo: () => import('../../demos/PetAcDemo.vue'),

@@ -18,12 +18,26 @@ function reflect(p: number, n: number): number {
   return p < n ? p : period - 1 - p
 }
 
+/** scipy 'mirror' (d c b | a b c d | c b a) index: the edge voxel is not repeated. */
+function mirror(p: number, n: number): number {
+  if (n === 1) return 0
+  const period = 2 * n - 2
+  p %= period
+  if (p < 0) p += period
+  return p < n ? p : period - p
+}
+
+/** Boundary modes of {@link gaussianFilterInPlace}, named as scipy.ndimage names them. */
+export type GaussianBoundary = 'reflect' | 'mirror'
+
 /**
  * In-place separable Gaussian of a grid stored x fastest, exactly as
- * `scipy.ndimage.gaussian_filter(values, sigma, mode='reflect', truncate=4.0)` (σ per axis in
- * voxels; axes with σ ≤ 1e-15 are skipped, as scipy does).
+ * `scipy.ndimage.gaussian_filter(values, sigma, mode=mode, truncate=4.0)` (σ per axis in
+ * voxels; axes with σ ≤ 1e-15 are skipped, as scipy does). Mode 'reflect' (default) or 'mirror'
+ * (what scikit-image's `transform.resize` uses for its anti-aliasing filter).
  */
-export function gaussianFilterInPlace(values: Float64Array, size: number[], sigmas: number[]): void {
+export function gaussianFilterInPlace(values: Float64Array, size: number[], sigmas: number[], mode: GaussianBoundary = 'reflect'): void {
+  const edge = mode === 'mirror' ? mirror : reflect
   const strides = size.map((_, a) => size.slice(0, a).reduce((p, n) => p * n, 1))
   const line = new Float64Array(Math.max(...size))
   for (let a = 0; a < size.length; a++) {
@@ -40,7 +54,7 @@ export function gaussianFilterInPlace(values: Float64Array, size: number[], sigm
       for (let i = 0; i < n; i++) line[i] = values[start + i * stride]
       for (let i = 0; i < n; i++) {
         let s = 0
-        for (let k = -r; k <= r; k++) s += w[k + r] * line[reflect(i + k, n)]
+        for (let k = -r; k <= r; k++) s += w[k + r] * line[edge(i + k, n)]
         values[start + i * stride] = s
       }
     }

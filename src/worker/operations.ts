@@ -23,6 +23,7 @@ import {
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
   deidentifyDicomSeries,
   simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
+  simulateFlatPanel, resizeAntialiased,
   kspaceExperiment, coilExperiment,
 } from '../index'
 
@@ -47,6 +48,7 @@ export const operations = {
   runPipeline, validatePipeline, planPipeline, resizeImage, padOrCrop, castPixelType, normalizeInRegion, bodyMask,
   deidentifyDicomSeries,
   simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
+  simulateFlatPanel, resizeAntialiased,
   kspaceExperiment, coilExperiment,
 }
 

@@ -207,6 +207,28 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
     assert.ok(first >= 0 && first <= 1, `first voxel ${first}`)
   })
 
+  it('downloads HU as int16 (half the size) when the output is not normalised', async () => {
+    assert.equal(await page.locator('[data-testid="ctp-download-int16"]').isDisabled(), true, 'int16 is offered only for HU output')
+    await page.locator('[data-testid="ctp-enable-normalize"]').uncheck()
+    await page.locator('[data-testid="ctp-run"]').click()
+    assert.equal(await waitSettled(), 'ready', await errorText())
+    await page.locator('[data-testid="ctp-download-int16"]').check()
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.locator('[data-testid="ctp-download-image"]').click()])
+    const bytes = gunzipSync(readFileSync(await download.path()))
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    assert.equal(view.getInt16(70, true), 4, 'datatype int16')
+    assert.deepEqual([1, 2, 3].map((d) => view.getInt16(40 + 2 * d, true)), expectedSize)
+    const voxOffset = view.getFloat32(108, true)
+    assert.equal(bytes.length, voxOffset + 2 * expectedSize.reduce((a, b) => a * b, 1))
+    // Clipped HU, rounded: the corner voxel is air at the lower clip bound or above.
+    const first = view.getInt16(voxOffset, true)
+    assert.ok(first >= -1200 && first <= -900, `first voxel ${first} HU`)
+    await page.locator('[data-testid="ctp-download-int16"]').uncheck()
+    await page.locator('[data-testid="ctp-enable-normalize"]').check()
+    await page.locator('[data-testid="ctp-run"]').click()
+    assert.equal(await waitSettled(), 'ready', await errorText())
+  })
+
   it('downloads the lung mask whose voxels add up to the lung volume shown', async () => {
     const [download] = await Promise.all([
       page.waitForEvent('download', { timeout: 60_000 }),
@@ -316,6 +338,21 @@ describe('5.1 CT preprocessing pipeline on the thorax phantom', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+
+  it('links its recipe to the Pipeline Lab as the registry pipeline it is, following the settings', async () => {
+    const decode = async () => {
+      const href = await page.locator('[data-testid="ctp-open-lab"]').getAttribute('href')
+      assert.match(href, /\/lab#pipeline=[A-Za-z0-9_-]+$/)
+      return JSON.parse(Buffer.from(href.split('#pipeline=')[1], 'base64url').toString('utf8'))
+    }
+    const p = await decode()
+    const { validatePipeline } = await import(new URL('../../dist/index.js', import.meta.url).href)
+    assert.doesNotThrow(() => validatePipeline(p))
+    assert.deepEqual(p.steps.map((s) => s.op), ['detectMetal', 'resampleToSpacing', 'segmentLungs', 'clipIntensity', 'normalizeMinMax'])
+    await page.locator('[data-testid="ctp-enable-metal"]').uncheck()
+    assert.deepEqual((await decode()).steps.map((s) => s.op), ['resampleToSpacing', 'segmentLungs', 'clipIntensity', 'normalizeMinMax'])
+    await page.locator('[data-testid="ctp-enable-metal"]').check()
   })
 
   it('made no request to another host and logged no console error', () => {

@@ -52,6 +52,16 @@ describe('3.2 iterative lab', () => {
     assert.ok(fast.errors[0] < clean.errors[0], `λ 0.6 first pass ${fast.errors[0]} vs λ 0.15 ${clean.errors[0]}`)
   })
 
+  it('limited angle: views over 90° instead of 180° ruin FBP; SART, which fits only the measured rays, stays below it', async () => {
+    const full = await shown()
+    await setControl(page, ID, 'iter-arc', 90)
+    const limited = await shown()
+    assert.ok(limited.fbp > 1.2 * full.fbp, `FBP over 90°: ${limited.fbp} vs 180°: ${full.fbp}`)
+    assert.ok(limited.errors.at(-1) > full.errors.at(-1), `SART over 90° ${limited.errors.at(-1)} vs 180° ${full.errors.at(-1)}: the missing wedge costs it too`)
+    assert.ok(limited.errors.at(-1) < limited.fbp, `SART ${limited.errors.at(-1)} vs FBP ${limited.fbp} over 90°`)
+    await setControl(page, ID, 'iter-arc', 180)
+  })
+
   it('MLEM at 1e5 counts: the likelihood never decreases, the error has its minimum before the last iteration', async () => {
     await setControl(page, ID, 'iter-mode', 'mlem')
     await setControl(page, ID, 'iter-counts', 1e5)

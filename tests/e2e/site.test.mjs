@@ -93,4 +93,48 @@ describe('site', () => {
     assert.equal(await page.evaluate(() => document.documentElement.classList.contains('dark')), afterToggle)
     await context.close()
   })
+
+  it('every page offers "Edit this page" and "Last updated"; the contents follow each page\'s frontmatter status; the 404 page helps', async () => {
+    const { page, context, log } = await openPage(browser, baseUrl)
+    await page.goto(baseUrl + '/ch03/01-analytic-recon', { waitUntil: 'load' })
+    const edit = page.locator('.VPDocFooter .edit-link a')
+    assert.match(await edit.getAttribute('href'), /^https:\/\/github\.com\/[^/]+\/[^/]+\/edit\/[^/]+\/docs\/ch03\/01-analytic-recon\.md$/)
+    assert.match(await edit.textContent(), /Edit this page/)
+    assert.match(await page.locator('.VPLastUpdated').textContent(), /Last updated/)
+    // Home contents: 'live' for status: ready, 'coming soon' for status: draft.
+    await page.goto(baseUrl + '/', { waitUntil: 'load' })
+    const badge = (link) => page.locator(`.book-contents li:has(a[href="${link}"]) span`).textContent()
+    assert.equal((await badge('/ch05/01-preprocessing')).trim(), 'live')
+    assert.equal((await badge('/ch04/01-setup')).trim(), 'coming soon')
+    // A mistyped address: the 404 page points to search and lists the contents.
+    const r = await page.goto(baseUrl + '/ch05/01-preprocesing', { waitUntil: 'load' })
+    assert.equal(r.status(), 404)
+    const notFound = page.locator('[data-testid="not-found"]')
+    await notFound.waitFor({ timeout: 15_000 })
+    assert.match(await notFound.textContent(), /Search with/)
+    assert.ok(await notFound.locator('.book-contents a[href="/ch05/01-preprocessing"]').count() === 1, 'the 404 page lists the chapters')
+    assert.deepEqual(log.external, [])
+    await context.close()
+  })
+
+  it('mermaid diagrams stay readable on a 390 px phone: labels >= 11 px, the page itself does not scroll sideways', async () => {
+    const { page, context } = await openPage(browser, baseUrl)
+    await page.setViewportSize({ width: 390, height: 844 })
+    for (const path of ['/guide/', '/ch05/01-preprocessing']) {
+      await page.goto(baseUrl + path, { waitUntil: 'load' })
+      const diagram = page.locator('[data-testid="mermaid"] svg').first()
+      await diagram.scrollIntoViewIfNeeded()
+      await diagram.waitFor({ timeout: 30_000 })
+      const { smallest, pageOverflow } = await page.evaluate(() => {
+        const svg = document.querySelector('[data-testid="mermaid"] svg')
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
+        const labels = [...svg.querySelectorAll('.nodeLabel, .edgeLabel, text')].filter((el) => el.textContent.trim())
+        const sizes = labels.map((el) => parseFloat(getComputedStyle(el).fontSize) * scale)
+        return { smallest: Math.min(...sizes), pageOverflow: document.documentElement.scrollWidth - window.innerWidth }
+      })
+      assert.ok(smallest >= 11, `${path}: smallest diagram label ${smallest.toFixed(1)} px at 390 px width`)
+      assert.ok(pageOverflow <= 0, `${path}: the page is ${pageOverflow} px wider than the phone`)
+    }
+    await context.close()
+  })
 })
