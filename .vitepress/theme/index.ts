@@ -37,6 +37,8 @@ const figures: Record<string, () => Promise<Component>> = {
   PetAcDemo: () => import('../../demos/PetAcDemo.vue'),
   ScanConversionDemo: () => import('../../demos/ScanConversionDemo.vue'),
   PartialVolumeDemo: () => import('../../demos/PartialVolumeDemo.vue'),
+  ProjectionLabDemo: () => import('../../demos/ProjectionLabDemo.vue'),
+  BeamHardeningDemo: () => import('../../demos/BeamHardeningDemo.vue'),
   KspaceLabDemo: () => import('../../demos/KspaceLabDemo.vue'),
   CoilCombineDemo: () => import('../../demos/CoilCombineDemo.vue'),
 }

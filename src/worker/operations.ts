@@ -24,6 +24,7 @@ import {
   deidentifyDicomSeries,
   simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
   simulateFlatPanel, resizeAntialiased,
+  simulateRawCounts, correctProjection, polychromaticProjection, fitWaterLinearization, applyWaterLinearization,
   kspaceExperiment, coilExperiment,
 } from '../index'
 
@@ -49,6 +50,7 @@ export const operations = {
   deidentifyDicomSeries,
   simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
   simulateFlatPanel, resizeAntialiased,
+  simulateRawCounts, correctProjection, polychromaticProjection, fitWaterLinearization, applyWaterLinearization,
   kspaceExperiment, coilExperiment,
 }
 
