@@ -38,7 +38,7 @@ export const book: BookPart[] = [
     text: '2 Modality-specific preprocessing',
     items: [
       { text: '2.1 CT: from detector signal to corrected projection', link: '/ch02/01-ct-preprocessing' },
-      { text: '2.2 MRI preprocessing', link: '/ch02/02-mri-preprocessing' },
+      { text: '2.2 MRI: k-space preprocessing', link: '/ch02/02-mri-preprocessing' },
       { text: '2.3 X-ray: flat-panel corrections', link: '/ch02/03-xray-preprocessing' },
       { text: '2.4 PET and ultrasound preprocessing', link: '/ch02/04-pet-us-preprocessing' },
     ],

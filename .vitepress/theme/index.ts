@@ -39,6 +39,8 @@ const figures: Record<string, () => Promise<Component>> = {
   PartialVolumeDemo: () => import('../../demos/PartialVolumeDemo.vue'),
   ProjectionLabDemo: () => import('../../demos/ProjectionLabDemo.vue'),
   BeamHardeningDemo: () => import('../../demos/BeamHardeningDemo.vue'),
+  KspaceLabDemo: () => import('../../demos/KspaceLabDemo.vue'),
+  CoilCombineDemo: () => import('../../demos/CoilCombineDemo.vue'),
 }
 
 export default {

@@ -144,7 +144,7 @@ function shift2d(re: Float64Array, im: Float64Array, nx: number, ny: number, for
   }
 }
 
-function complexParts(image: Image, op: string): { re: Float64Array; im: Float64Array; nx: number; ny: number } {
+export function complexParts(image: Image, op: string): { re: Float64Array; im: Float64Array; nx: number; ny: number } {
   if (image.imageType.dimension !== 2 || !image.data) throw new KspaceError(`${op} needs a 2D image with pixel data.`)
   const [nx, ny] = image.size
   const n = nx * ny
@@ -164,7 +164,7 @@ function complexParts(image: Image, op: string): { re: Float64Array; im: Float64
 }
 
 /** The interleaved complex Image of (re, im); with 'fftshift', written at numpy's fftshift positions (no extra copy). */
-function complexImage(re: Float64Array, im: Float64Array, like: Image, name: string, shift?: 'fftshift'): Image {
+export function complexImage(re: Float64Array, im: Float64Array, like: Image, name: string, shift?: 'fftshift'): Image {
   const data = new Float64Array(2 * re.length)
   if (shift) {
     const [nx, ny] = like.size

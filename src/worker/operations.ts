@@ -25,6 +25,7 @@ import {
   simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
   simulateFlatPanel, resizeAntialiased,
   simulateRawCounts, correctProjection, polychromaticProjection, fitWaterLinearization, applyWaterLinearization,
+  kspaceExperiment, coilExperiment,
 } from '../index'
 
 export const operations = {
@@ -50,6 +51,7 @@ export const operations = {
   simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
   simulateFlatPanel, resizeAntialiased,
   simulateRawCounts, correctProjection, polychromaticProjection, fitWaterLinearization, applyWaterLinearization,
+  kspaceExperiment, coilExperiment,
 }
 
 export type Operations = typeof operations
