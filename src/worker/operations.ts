@@ -24,6 +24,7 @@ import {
   deidentifyDicomSeries,
   simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
   simulateFlatPanel, resizeAntialiased,
+  dataConsistencyExperiment,
 } from '../index'
 
 export const operations = {
@@ -48,6 +49,7 @@ export const operations = {
   deidentifyDicomSeries,
   simulatePetAttenuation, attenuationCorrectionFactors, scanConvert,
   simulateFlatPanel, resizeAntialiased,
+  dataConsistencyExperiment,
 }
 
 export type Operations = typeof operations
@@ -74,4 +76,5 @@ export const progressOptionIndex: Partial<Record<OperationName, number>> = {
   runPipeline: 2,
   simulatePetAttenuation: 1,
   attenuationCorrectionFactors: 1,
+  dataConsistencyExperiment: 1,
 }
