@@ -37,7 +37,6 @@ describe('3.3 data-consistency lab', () => {
     await page.locator('[data-testid="dc-toggle"]').uncheck()
     await page.waitForSelector('[data-testid="dc-rmse"][data-dc="false"]')
     const off = await readout()
-    console.log('readouts:', on.text, '//', off.text)
     assert.ok(on.value < off.value, `with DC ${on.value}, denoiser only ${off.value}`)
     await page.locator('[data-testid="dc-toggle"]').check()
     await page.waitForSelector('[data-testid="dc-rmse"][data-dc="true"]')
@@ -52,7 +51,6 @@ describe('3.3 data-consistency lab', () => {
       return 100 * Number(await page.locator('[data-testid="dc-rmse"]').getAttribute('data-unsampled'))
     }
     const stripes = await share('stripes')
-    console.log("stripes R=4:", (await readout()).text)
     const blob = await share('blob')
     assert.ok(stripes > 50, `stripes ${stripes} %`)
     assert.ok(blob < 20, `blob ${blob} %`)
