@@ -65,13 +65,16 @@ export function dataConsistencyExperiment(image: Image, options: DcExperimentOpt
   if (typeof sigma !== 'number' || !(sigma >= 0.3 && sigma <= 5)) throw new DataConsistencyError('BAD_OPTION', `${op}: sigma must be in [0.3, 5] pixels, got ${String(sigma)}`)
   if (!Number.isInteger(iterations) || iterations < 1 || iterations > 50) throw new DataConsistencyError('BAD_OPTION', `${op}: iterations must be an integer in [1, 50], got ${String(iterations)}`)
   if (!['none', 'blob', 'stripes'].includes(hallucination)) throw new DataConsistencyError('BAD_OPTION', `${op}: hallucination must be 'none', 'blob' or 'stripes'`)
+  const lambda = options.lambda ?? Infinity
+  if (typeof lambda !== 'number' || Number.isNaN(lambda) || lambda < 0) throw new DataConsistencyError('BAD_OPTION', `${op}: lambda must be a number ≥ 0 (Infinity: hard replacement), got ${String(lambda)}`)
   if (!image?.data || image.imageType.components !== 1 || image.size.length < 2) throw new DataConsistencyError('BAD_IMAGE', `${op}: needs a 2D scalar image`)
   const [nx, ny] = image.size
+  // The mask first: it validates acceleration, centerFraction and seed before the big allocations.
+  const mask = cartesianUndersamplingMask(nx, ny, { acceleration: options.acceleration ?? 4, centerFraction: options.centerFraction, seed: options.seed ?? 1 })
   const src = pixelData(image)
   let max = 0
   for (let i = 0; i < nx * ny; i++) max = Math.max(max, Number(src[i]))
   const truth = makeImage([nx, ny], { data: Float64Array.from({ length: nx * ny }, (_, i) => (max > 0 ? Number(src[i]) / max : 0)), name: 'truth' })
-  const mask = cartesianUndersamplingMask(nx, ny, { acceleration: options.acceleration ?? 4, centerFraction: options.centerFraction, seed: options.seed ?? 1 })
   const m = mask.data as Uint8Array
   const k = fft2(truth, { shift: true })
   const kd = k.data as Float64Array
@@ -95,7 +98,7 @@ export function dataConsistencyExperiment(image: Image, options: DcExperimentOpt
       t[i] = hallucination === 'blob' ? 0.9 : 0.5 + 0.4 * Math.cos((2 * Math.PI * line * (y - cy)) / ny)
     }
     paste = (re) => { for (let i = 0; i < re.length; i++) re[i] = (1 - w[i]) * re[i] + w[i] * t[i] }
-    const h = fft2(makeImage([nx, ny], { data: Float64Array.from(w, (v, i) => v * (t[i] - (hallucination === 'blob' ? 0.5 : 0.5))) }), { shift: true }).data as Float64Array
+    const h = fft2(makeImage([nx, ny], { data: Float64Array.from(w, (v, i) => v * (t[i] - 0.5)) }), { shift: true }).data as Float64Array
     let all = 0, un = 0
     for (let i = 0; i < m.length; i++) { const e = h[2 * i] ** 2 + h[2 * i + 1] ** 2; all += e; if (!m[i]) un += e }
     unsampledEnergy = all > 0 ? un / all : NaN
@@ -126,7 +129,7 @@ export function dataConsistencyExperiment(image: Image, options: DcExperimentOpt
   for (let it = 0; it < iterations; it++) {
     options.signal?.throwIfAborted()
     a = denoise(a)
-    b = kspaceDataConsistency(denoise(b), k, mask, { lambda: options.lambda ?? Infinity }).image
+    b = kspaceDataConsistency(denoise(b), k, mask, { lambda }).image
     score(a, rmseDenoised, ssimDenoised)
     score(b, rmseDc, ssimDc)
     options.onProgress?.((it + 1) / iterations, `iteration ${it + 1} of ${iterations}`)
