@@ -33,6 +33,7 @@ const figures: Record<string, () => Promise<Component>> = {
   FlatPanelDemo: () => import('../../demos/FlatPanelDemo.vue'),
   XrayForDlDemo: () => import('../../demos/XrayForDlDemo.vue'),
   IterativeDemo: () => import('../../demos/IterativeDemo.vue'),
+  DataConsistencyDemo: () => import('../../demos/DataConsistencyDemo.vue'),
   LabDemo: () => import('../../demos/LabDemo.vue'),
   PetAcDemo: () => import('../../demos/PetAcDemo.vue'),
   ScanConversionDemo: () => import('../../demos/ScanConversionDemo.vue'),

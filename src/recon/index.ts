@@ -6,3 +6,5 @@ export { iradonSart, orderAnglesGoldenRatio, type IradonSartOptions } from './sa
 export { mlem, radonTranspose, poissonLogLikelihood, reconstructionCircle, type MlemOptions, type RadonTransposeOptions } from './mlem'
 export { sheppLoganPhantom, MODIFIED_SHEPP_LOGAN } from './phantom'
 export { poissonNoise, poissonSample, transmissionNoise, type PoissonNoiseOptions, type TransmissionNoiseOptions } from './noise'
+export { kspaceDataConsistency, kspaceResidual, cartesianUndersamplingMask, ctDataConsistency, ctDefaultStepSize, DataConsistencyError, type DataConsistencyErrorCode, type KspaceDataConsistencyOptions, type KspaceDataConsistencyResult, type CartesianMaskOptions, type CtDataConsistencyOptions } from './data-consistency'
+export { dataConsistencyExperiment, type DcExperimentOptions, type DcExperimentResult } from './dc-experiment'

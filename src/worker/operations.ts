@@ -26,6 +26,7 @@ import {
   simulateFlatPanel, resizeAntialiased,
   simulateRawCounts, correctProjection, polychromaticProjection, fitWaterLinearization, applyWaterLinearization,
   kspaceExperiment, coilExperiment,
+  dataConsistencyExperiment,
 } from '../index'
 
 export const operations = {
@@ -52,6 +53,7 @@ export const operations = {
   simulateFlatPanel, resizeAntialiased,
   simulateRawCounts, correctProjection, polychromaticProjection, fitWaterLinearization, applyWaterLinearization,
   kspaceExperiment, coilExperiment,
+  dataConsistencyExperiment,
 }
 
 export type Operations = typeof operations
@@ -78,4 +80,5 @@ export const progressOptionIndex: Partial<Record<OperationName, number>> = {
   runPipeline: 2,
   simulatePetAttenuation: 1,
   attenuationCorrectionFactors: 1,
+  dataConsistencyExperiment: 1,
 }
