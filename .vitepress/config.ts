@@ -1,5 +1,5 @@
 import { defineConfigWithTheme, type DefaultTheme } from 'vitepress'
-import { offlineUrls } from './offline-urls'
+import { offlineUrls, offlineUrlsEsbuild } from './offline-urls'
 import { addContentSecurityPolicy } from './csp'
 import { fileURLToPath } from 'node:url'
 import { allPages } from './book'
@@ -72,6 +72,7 @@ export default defineConfigWithTheme<BookThemeConfig>({
     optimizeDeps: {
       include: ['fflate', 'dicom-parser', 'nifti-reader-js', 'plotly.js-basic-dist-min'],
       exclude: ['itk-wasm', '@itk-wasm/dicom', '@itk-wasm/image-io'],
+      esbuildOptions: { plugins: [offlineUrlsEsbuild()] },
     },
     server: { fs: { allow: [root] } },
     build: { chunkSizeWarningLimit: 5000 },

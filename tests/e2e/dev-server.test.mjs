@@ -3,6 +3,8 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { launchBrowser, openPage } from './support.mjs'
@@ -66,5 +68,16 @@ describe('npm run dev', () => {
     assert.deepEqual(log.pageErrors, [])
     assert.deepEqual(log.consoleErrors, [])
     await context.close()
+  })
+
+  it('serves dependencies pre-bundled without any CDN default (offline-urls runs in the dev pre-bundling too)', () => {
+    // The same hosts as OTHER_CDN in .vitepress/offline-urls.ts (and the itk-wasm CDN).
+    const cdn = /https?:\/\/(?:cdn\.[a-z0-9.-]+|unpkg\.com|esm\.sh|fonts\.googleapis\.com|cdnjs\.[a-z0-9.-]+|[a-z0-9.-]*jsdelivr\.net)\//
+    const deps = join(root, '.vitepress/cache/deps')
+    assert.ok(existsSync(deps), 'the dev server pre-bundled its dependencies')
+    const files = readdirSync(deps).filter((f) => /\.(js|map)$/.test(f))
+    assert.ok(files.some((f) => f.startsWith('plotly')), `plotly is among the pre-bundled files: ${files.length} files`)
+    const found = files.filter((f) => cdn.test(readFileSync(join(deps, f), 'utf8')))
+    assert.deepEqual(found, [], 'pre-bundled files naming a CDN')
   })
 })
