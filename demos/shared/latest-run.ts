@@ -2,7 +2,9 @@
  * The run bookkeeping of a figure that recomputes when a control moves: one run at a time (a new
  * run cancels the one before), the figure's state ('loading' until the first result, then
  * 'running' / 'ready'), the progress fraction and a plain-words error that keeps the last good
- * result on screen.
+ * result on screen. A task that draws a first picture before it has finished (the input scan, a
+ * preview, the first iteration) calls `shown()`: the figure leaves 'loading' for 'running' at
+ * once (picture on show, progress bar and Cancel) instead of waiting for the whole task.
  */
 import { ref } from 'vue'
 
@@ -16,7 +18,7 @@ export function latestRun() {
   let shownOnce = false
 
   /** Runs `task`; resolves true when it finished and was not superseded or cancelled. */
-  async function run(task: (signal: AbortSignal, setProgress: (f: number | null) => void) => Promise<void>): Promise<boolean> {
+  async function run(task: (signal: AbortSignal, setProgress: (f: number | null) => void, shown: () => void) => Promise<void>): Promise<boolean> {
     controller?.abort()
     const c = new AbortController()
     controller = c
@@ -25,6 +27,10 @@ export function latestRun() {
     try {
       await task(c.signal, (f) => {
         if (controller === c) progress.value = f
+      }, () => {
+        if (controller !== c || c.signal.aborted) return
+        shownOnce = true
+        state.value = 'running'
       })
       if (c.signal.aborted) return false
       shownOnce = true
