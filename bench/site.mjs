@@ -189,12 +189,13 @@ async function measure(pagePath, { figures }) {
       await page.locator(`[data-testid="${id}"]`).first().scrollIntoViewIfNeeded()
       let ms
       try {
-        // First picture = data-state 'ready' (the convention: 'loading' until a picture is shown
-        // and interactive); a figure that never gets there is reported with the state it reached.
-        await page.waitForFunction((i) => window.__bench[i]?.entered != null && (window.__bench[i]?.ready != null || ['error', 'idle'].includes(window.__bench[i]?.state)), id, { timeout: FIGURE_TIMEOUT, polling: 50 })
+        // First picture = the first data-state other than 'loading' (the convention: 'loading'
+        // until a picture is shown; then 'ready', or 'running' when the figure goes on working
+        // after its first picture, e.g. a preview replaced by the full volume); a figure that
+        // fails first is reported with the state it reached ('error').
+        await page.waitForFunction((i) => window.__bench[i]?.entered != null && window.__bench[i]?.left != null, id, { timeout: FIGURE_TIMEOUT, polling: 50 })
         const m = await page.evaluate((i) => window.__bench[i], id)
-        const t = m.ready ?? m.left
-        ms = t < m.entered ? `0 (${m.ready != null ? 'ready' : m.state} before visible)` : `${Math.round(t - m.entered)} (${m.ready != null ? 'ready' : m.state})`
+        ms = m.left < m.entered ? `0 (${m.state} before visible)` : `${Math.round(m.left - m.entered)} (${m.state})`
       } catch { ms = `>60 s` }
       rows.push({ id, ms, figBytes: bytes - b0 })
       if (trace) {
@@ -257,7 +258,7 @@ for (const p of detailed) {
 out(`# npm run bench:site, ${new Date().toISOString()}, nproc ${cpus().length} (${cpus()[0]?.model ?? '?'}), Chromium ${browser.version()} headless`)
 out(`# throttle (CDP Network.emulateNetworkConditions): latency 20 ms, down 50 Mbit/s, up 12.5 Mbit/s; HTTP cache enabled, fresh browser context per page`)
 out(`# server: 127.0.0.1 static, gzip -9 for text types (html js mjs css json svg txt), binaries raw (wasm, png, dcm, nii.gz); viewport 1280×900`)
-out(`# first picture = figure root [data-testid$="-demo"] scrolled into view; ms from entering the viewport (IntersectionObserver) to data-state 'ready' (MutationObserver); timeout 60 s`)
+out(`# first picture = figure root [data-testid$="-demo"] scrolled into view; ms from entering the viewport (IntersectionObserver) to the first data-state other than 'loading' ('ready', or 'running' when work follows the first picture; MutationObserver); timeout 60 s`)
 out(`# bytes at load = encodedDataLength after load + 1 s network quiet; bytes before interaction = after scrolling to every figure in turn, waiting for each, and 1 s quiet (no clicks); figure bytes = transferred while waiting for that figure`)
 out(`# settled = ms from entering the viewport to the figure's last change to 'ready' during the visit (after the work that follows the first picture, e.g. a first N4 run, while the reader scrolls on); '(running)' = still working, '(partial)' = first picture only (e.g. a first run paused off-screen) when the visit ended`)
 out(`# CLS = sum of layout-shift entries without recent input over the whole visit`)

@@ -32,16 +32,17 @@ export function range(image: Image): [number, number] {
 
 /**
  * Slice z of the thorax phantom (HU) as attenuation relative to water, max(HU + 1000, 0) / 1000,
- * zero outside the scan circle (what a CT scanner reconstructs), float64.
+ * zero outside the scan circle (what a CT scanner reconstructs), float64. `label` is the slice's
+ * 1-based number in the whole phantom (for the name; the middle-slice file holds slice 37 as z 0).
  */
-export function thoraxObject(volume: Image, z: number): Image {
+export function thoraxObject(volume: Image, z: number, label = z + 1): Image {
   const s = extractSlice(volume, z)
   const hu = pixelData(s)
   const n = s.size[0]
   const circle = reconstructionCircle(n)
   const data = new Float64Array(n * n)
   for (let i = 0; i < data.length; i++) data[i] = circle[i] * Math.max(hu[i] + 1000, 0) / 1000
-  return makeImage([n, n], { data, name: `thorax phantom slice ${z + 1} (simulated), μ/μ_water`, spacing: s.spacing.slice(0, 2) })
+  return makeImage([n, n], { data, name: `thorax phantom slice ${label} (simulated), μ/μ_water`, spacing: s.spacing.slice(0, 2) })
 }
 
 export const FILTER_LABELS: Record<string, string> = {
