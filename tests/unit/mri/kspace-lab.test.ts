@@ -64,4 +64,15 @@ describe('coilExperiment', () => {
     expect(r.meanSnr.compressed).toBeLessThan(1.01 * r.meanSnr.whitened)
     expect(() => coilExperiment(obj, { coils: 4, virtualCoils: 5 })).toThrow(MriPrepError)
   })
+
+  it('the first replica does not depend on the number of replicas (the 2.2 figure previews with 2)', () => {
+    const options = { coils: 8, noise: 0.05, correlation: 0.6 }
+    const few = coilExperiment(obj, { ...options, replicas: 2 })
+    const many = coilExperiment(obj, { ...options, replicas: 8 })
+    expect(Array.from(few.rss.data as ArrayLike<number>)).toEqual(Array.from(many.rss.data as ArrayLike<number>))
+    expect(Array.from(few.rssWhitened.data as ArrayLike<number>)).toEqual(Array.from(many.rssWhitened.data as ArrayLike<number>))
+    expect(Array.from(few.coilMagnitudes[3].data as ArrayLike<number>)).toEqual(Array.from(many.coilMagnitudes[3].data as ArrayLike<number>))
+    // …while the SNR maps do: the replicas are what they are estimated from.
+    expect(few.meanSnr.rss).not.toBe(many.meanSnr.rss)
+  })
 })
