@@ -14,3 +14,8 @@ export function clipHistogramPlot(h: ClipHistogramsResult, [lo, hi]: [number, nu
     shapes: [lo, hi].map((x) => ({ type: 'line', xref: 'x', yref: 'paper', x0: x, x1: x, y0: 0, y1: 1, line: { color: '#e8a23a', width: 1, dash: 'dot' } })),
   }]
 }
+
+/** An image's size as the CT pipeline figure prints it: 256 × 256 × 72. */
+export const formatSize = (s: number[]) => s.join(' × ')
+/** A spacing in mm, to 3 decimals: 1.4 × 1.4 × 2.5. */
+export const formatSpacing = (s: number[]) => s.map((v) => +v.toFixed(3)).join(' × ')
