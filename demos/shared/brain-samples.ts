@@ -30,14 +30,32 @@ export async function loadBrainSample(id: BrainSample, signal: AbortSignal, onPh
     const total = got.every((g) => g.total) ? got.reduce((s, g) => s + g.total!, 0) : undefined
     onPhase(total ? share * (received / total) : null, `Downloading Colin27 T1: ${formatBytes(received)}${total ? ` of ${formatBytes(total)}` : ''}`)
   }
-  const buffers = await Promise.all(paths.map((p, i) => loadSample(p, { signal, onProgress: (received, total) => (Object.assign(got[i], { received, total }), report()) })))
-  onPhase(share, 'Reading NIfTI…')
-  const { runInWorker } = siteWorker()
-  const images = await Promise.all(buffers.map((b) => runInWorker('readNifti', [b], { signal, transfer: true })))
+  const images = await Promise.all(paths.map((path, i) => readSample(path, signal, (received, total) => {
+    Object.assign(got[i], { received, total })
+    report()
+    if (got.every((g) => g.total && g.received === g.total)) onPhase(share, 'Reading NIfTI…')
+  })))
   const image = images[0]
   const stripped = images[images.length - 1]
   if (stripped.size.some((n, i) => n !== image.size[i])) throw new Error('The brain mask and the T1 scan have different sizes')
   return { image, stripped }
+}
+
+/**
+ * Each sample read once per visit (parsing Colin27 costs ~0.3 s; the 5.1 page has three figures
+ * on it): the Image is shared, so callers must not change it or transfer its buffer to the
+ * worker. A read that failed or was cancelled, or an Image whose buffer was transferred after
+ * all, is read again.
+ */
+const parsed = new Map<string, Promise<Image>>()
+
+async function readSample(path: string, signal: AbortSignal, onProgress: (received: number, total: number | undefined) => void): Promise<Image> {
+  const hit = await parsed.get(path)?.catch(() => null)
+  if (hit && (hit.data as ArrayBufferView).byteLength > 0) return hit
+  const read = loadSample(path, { signal, onProgress }).then((bytes) => siteWorker().runInWorker('readNifti', [bytes], { signal, transfer: true }) as Promise<Image>)
+  parsed.set(path, read)
+  read.catch(() => parsed.get(path) === read && parsed.delete(path))
+  return read
 }
 
 /**
