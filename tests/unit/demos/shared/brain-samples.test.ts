@@ -49,21 +49,21 @@ describe('loadBrainSample', () => {
 
   it('reads again when the shared Image lost its buffer (transferred to a worker)', async () => {
     const first = await loadBrainSample('ch2', signal, onPhase, { withMask: false })
-    structuredClone(first.image.data.buffer, { transfer: [first.image.data.buffer as ArrayBuffer] })
-    expect(first.image.data.byteLength).toBe(0)
+    structuredClone(first.image.data!.buffer, { transfer: [first.image.data!.buffer as ArrayBuffer] })
+    expect(first.image.data!.byteLength).toBe(0)
     const again = await loadBrainSample('ch2', signal, onPhase, { withMask: false })
     expect(reads).toEqual(['readNifti /data/ch2.nii.gz'])
-    expect(again.image.data.byteLength).toBe(8)
+    expect(again.image.data!.byteLength).toBe(8)
   })
 
   it('does not keep a failed read: the next caller tries again', async () => {
     failNext = true
     // ch2bet is cached by the first test; ch2's cached copy was replaced above: detach it again.
     const cached = await loadBrainSample('ch2', signal, onPhase, { withMask: false })
-    structuredClone(cached.image.data.buffer, { transfer: [cached.image.data.buffer as ArrayBuffer] })
+    structuredClone(cached.image.data!.buffer, { transfer: [cached.image.data!.buffer as ArrayBuffer] })
     await expect(loadBrainSample('ch2', signal, onPhase, { withMask: false })).rejects.toThrow('corrupt')
     const ok = await loadBrainSample('ch2', signal, onPhase, { withMask: false })
-    expect(ok.image.data.byteLength).toBe(8)
+    expect(ok.image.data!.byteLength).toBe(8)
     expect(reads).toEqual(['readNifti /data/ch2.nii.gz', 'readNifti /data/ch2.nii.gz'])
   })
 })
