@@ -256,12 +256,21 @@ export function synthesizeCoils(image: Image, options: SynthesizeCoilsOptions = 
     for (let i = 0; i < nc; i++) for (let j = 0; j < nc; j++) re[i * nc + j] = sd[i] * sd[j] * rho ** Math.abs(i - j)
     psi = { n: nc, re, im: new Float64Array(nc * nc) }
   } else psi = { n: nc, re: psi.re.map((v) => v * peak * peak), im: psi.im.map((v) => v * peak * peak) }
-  const L = sigma === 0 && !options.covariance ? { n: nc, re: new Float64Array(nc * nc), im: new Float64Array(nc * nc) } : cholesky(psi)
+  const noiseless = sigma === 0 && !options.covariance
+  const L = noiseless ? { n: nc, re: new Float64Array(nc * nc), im: new Float64Array(nc * nc) } : cholesky(psi)
   const rand = mulberry32(seed)
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand()) * Math.SQRT1_2
   const np = nx * ny
   const correlated = (n: number): { re: Float64Array; im: Float64Array }[] => {
-    const z = Array.from({ length: nc }, () => ({ re: Float64Array.from({ length: n }, gauss), im: Float64Array.from({ length: n }, gauss) }))
+    // No noise: L is zero, so the draws would only be multiplied by 0 (and nothing else uses them).
+    if (noiseless) return Array.from({ length: nc }, () => ({ re: new Float64Array(n), im: new Float64Array(n) }))
+    // A plain loop, not Float64Array.from({ length }, gauss) (V8's generic iteration); same draw order.
+    const draws = (): Float64Array => {
+      const a = new Float64Array(n)
+      for (let s = 0; s < n; s++) a[s] = gauss()
+      return a
+    }
+    const z = Array.from({ length: nc }, () => ({ re: draws(), im: draws() }))
     return Array.from({ length: nc }, (_, i) => {
       const re = new Float64Array(n)
       const im = new Float64Array(n)
