@@ -7,38 +7,51 @@
  */
 import { loadSample } from '../kit/sample-cache'
 import { siteWorker } from './site-worker'
-import { drawGray } from './canvas'
+import { drawScaled } from './sinogram-draw'
 import type { Image } from '../../src/image'
 
 export const PHANTOM = '/data/ct-thorax-phantom/thorax-1.4mm.nii.gz'
 export const PHANTOM_PREVIEW = '/data/ct-thorax-phantom/thorax-2.8mm.nii.gz'
 
-/** Window of a log image: its 1st and 99th percentiles (the display of the radiograph figures). */
-export function percentileWindow(image: Image): { low: number; high: number } {
+/** Display window of a log image: its 1st and 99th percentiles (nearest rank below). */
+export function logImageWindow(image: Image): { low: number; high: number } {
   const sorted = Float32Array.from(image.data as Float32Array).sort()
   return { low: sorted[Math.floor(0.01 * sorted.length)], high: sorted[Math.floor(0.99 * sorted.length)] }
 }
 
-/** Paints a log image (line integrals) on `canvas` in `window`. */
-export function paintLogImage(canvas: HTMLCanvasElement, image: Image, window: { low: number; high: number }): void {
-  const { low, high } = window
-  const g = image.data as Float32Array
-  drawGray(canvas, Uint8Array.from(g, (v) => Math.max(0, Math.min(255, Math.round((255 * (v - low)) / (high - low))))), image.size[0], image.size[1])
+export interface PhantomWithPreviewOptions {
+  /** Bytes of the 1.4 mm phantom received so far, and its size once known. */
+  onProgress: (received: number, total: number | undefined) => void
+  /** Called once the preview is on `canvas` (latestRun's `shown`). */
+  shown: () => void
+  /** Shows what is going on (the figure's progress label). */
+  label: (text: string) => void
 }
 
 /**
- * Downloads the coarse copy; resolves once it is in (so the caller can start the full download)
- * with `painted`, which settles when its projection is on `canvas`.
+ * The 1.4 mm phantom's bytes. The 2.8 mm copy downloads first and its projection is painted on
+ * `canvas` (then `shown()`) while the full copy downloads: one download at a time, so the
+ * preview's does not share the bandwidth.
  */
-export async function startRadiographPreview(canvas: () => HTMLCanvasElement | null, signal: AbortSignal): Promise<{ painted: Promise<void> }> {
+export async function loadPhantomWithPreview(canvas: () => HTMLCanvasElement | null, signal: AbortSignal, options: PhantomWithPreviewOptions): Promise<ArrayBuffer> {
   const { runInWorker } = siteWorker()
-  const bytes = await loadSample(PHANTOM_PREVIEW, { signal })
+  options.label('Downloading a 2.8 mm preview of the phantom…')
+  const coarse = await loadSample(PHANTOM_PREVIEW, { signal })
+  let downloading = true
   const painted = (async () => {
-    const volume = await runInWorker('readNifti', [bytes], { signal })
+    const volume = await runInWorker('readNifti', [coarse], { signal, transfer: true })
     const drr: Image = await runInWorker('projectRadiograph', [volume, { output: 'attenuation' }], { signal, transfer: true })
     const c = canvas()
-    if (c && !signal.aborted) paintLogImage(c, drr, percentileWindow(drr))
+    if (!c || signal.aborted) return
+    const { low, high } = logImageWindow(drr)
+    drawScaled(c, drr, low, high)
+    if (downloading) options.label('Preview (2.8 mm copy, noise-free); downloading the 1.4 mm phantom…')
+    options.shown()
   })()
-  painted.catch(() => {}) // awaited by the caller after the full download; no unhandled rejection meanwhile
-  return { painted }
+  painted.catch(() => {}) // awaited below; handled meanwhile if the full download fails first
+  options.label('Downloading the 1.4 mm thorax phantom…')
+  const bytes = await loadSample(PHANTOM, { signal, onProgress: options.onProgress })
+  downloading = false
+  await painted
+  return bytes
 }
